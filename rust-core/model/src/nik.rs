@@ -174,7 +174,7 @@ impl Nik {
         }
         let (d, m, yy) = self.birth_fields();
         if let Some(b) = birth {
-            let recorded_yy = (b.date.year().rem_euclid(100)) as i32;
+            let recorded_yy = b.date.year().rem_euclid(100);
             let mismatch = if b.estimated {
                 let diff = (recorded_yy - yy as i32).rem_euclid(100);
                 diff > 2 && diff < 98
