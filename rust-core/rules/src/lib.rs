@@ -1,1 +1,4 @@
-//! placeholder
+//! Pure rules of the Posyandu ILP core: no SQLite, no network, no clock (dates are arguments).
+
+pub mod name_match;
+pub mod plausibility;
