@@ -744,6 +744,33 @@ mod tests {
         }
 
         #[test]
+        fn related_names_that_match_share_a_name_gram(
+            parts in prop::collection::vec(
+                (prop::sample::select(NAME_PARTS), 0u8..6, any::<usize>(), prop::char::range('a', 'z'), any::<bool>()),
+                1..4,
+            ),
+            glue in any::<bool>(),
+        ) {
+            // The candidate is the plain parts; the query keeps some of them, each with a typo or cut to a
+            // prefix, and is sometimes typed without spaces.
+            let candidate = parts.iter().map(|p| p.0).collect::<Vec<_>>().join(" ");
+            let kept: Vec<String> = parts
+                .iter()
+                .filter(|p| p.4)
+                .map(|&(p, kind, pos, c, _)| match kind {
+                    4 => p.chars().take(3 + pos % 4).collect(),
+                    5 => p.to_owned(),
+                    _ => edit(p, kind, pos, c),
+                })
+                .collect();
+            let query = kept.join(if glue { "" } else { " " });
+            if match_score(&query, &candidate).is_some() {
+                let gq = name_grams(&query);
+                prop_assert!(name_grams(&candidate).iter().any(|g| gq.contains(g)), "{} / {}", query, candidate);
+            }
+        }
+
+        #[test]
         fn a_name_matches_itself_with_zero(c in arb_name()) {
             prop_assert_eq!(match_score(&c, &c), Some(0));
         }
