@@ -784,3 +784,66 @@ mod tests {
         }
     }
 }
+
+/// The distinct trigrams of each token of `key`, padded with `^` and `$` ("maria" gives `^ma`,
+/// `mar`, `ari`, `ria`, `ia$`). Stores index these: they are far more selective than bigrams, and
+/// one edit changes at most three of them, which [`min_shared_trigrams`] turns into a threshold.
+pub fn trigrams(key: &str) -> Vec<String> {
+    let mut grams = BTreeSet::new();
+    for token in key.split_whitespace() {
+        let padded: Vec<char> = std::iter::once('^').chain(token.chars()).chain(std::iter::once('$')).collect();
+        for w in padded.windows(3) {
+            grams.insert(w.iter().collect::<String>());
+        }
+        if padded.len() < 3 {
+            grams.insert(padded.iter().collect());
+        }
+    }
+    grams.into_iter().collect()
+}
+
+/// The least number of `query_token_key`'s trigrams that any name matching it (by
+/// [`token_score`], prefix or typo) must contain: an edit destroys at most three trigrams, a
+/// transposition four, and a prefix match lacks at most the final one.
+pub fn min_shared_trigrams(query_token_key: &str) -> usize {
+    let n = trigrams(query_token_key).len();
+    let len = query_token_key.chars().count();
+    let edits = typo_tolerance(len) as usize;
+    n.saturating_sub((4 * edits).max(1)).max(1)
+}
+
+#[cfg(test)]
+mod trigram_tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn shared(a: &str, b: &str) -> usize {
+        let x: BTreeSet<String> = trigrams(a).into_iter().collect();
+        trigrams(b).iter().filter(|g| x.contains(*g)).count()
+    }
+
+    #[test]
+    fn matching_keys_share_enough_trigrams() {
+        for (q, c) in [("margareta", "margarita"), ("amina", "aminah"), ("siti", "sitiamina"), ("sukarno", "dukarno"), ("yohanes", "yohannes")] {
+            let (q, c) = (search_key(q), search_key(c));
+            if token_score(&q, &c).is_some() {
+                assert!(shared(&q, &c) >= min_shared_trigrams(&q), "{q} ~ {c}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_edit_keeps_the_threshold(word in "[a-z]{4,12}", pos in 0usize..12, ch in "[a-z]") {
+            let key = search_key(&word);
+            let mut chars: Vec<char> = key.chars().collect();
+            if chars.is_empty() { return Ok(()); }
+            let p = pos % chars.len();
+            chars[p] = ch.chars().next().unwrap();
+            let typo: String = chars.into_iter().collect();
+            if token_score(&typo, &key).is_some() {
+                proptest::prop_assert!(shared(&typo, &key) >= min_shared_trigrams(&typo));
+            }
+        }
+    }
+}
