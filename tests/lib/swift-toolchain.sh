@@ -47,7 +47,9 @@ mmdebstrap --quiet --variant=minbase --include=swiftlang,libc6-dev,ca-certificat
     trixie "$ROOT" "$MIRROR" >&2
 # Keep the chroot small: downloaded .debs are not needed afterwards.
 rm -rf "$ROOT"/var/cache/apt/archives/*.deb
-chroot "$ROOT" swift --version >&2
+# swift finds its libraries through /proc/self/exe, so check it with /proc mounted (in a private mount
+# namespace: nothing stays mounted, whatever happens).
+unshare --mount --propagation private sh -c 'mount -t proc proc "$1/proc" && chroot "$1" swift --version' sh "$ROOT" >&2
 echo "$STAMP_CONTENT" > "$STAMP"
 log "chroot ready in $((SECONDS - start)) s"
 echo "$ROOT"

@@ -22,7 +22,7 @@ private class Listener : RunListener() {
         // Keep the trace short: the message and the frames in our own code.
         System.out.println("  ${failure.exception}")
         failure.exception.stackTrace
-            .filter { it.className.startsWith("id.posyandu.") }
+            .filter { it.className.startsWith("id.posyandu.") && !it.className.startsWith("id.posyandu.ilp.testrunner.") }
             .take(8)
             .forEach { System.out.println("    at $it") }
         failure.exception.cause?.let { System.out.println("  caused by: $it") }

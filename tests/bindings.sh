@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Cross-language binding tests: builds the core library and its bindings once, then runs the Kotlin (JVM)
+# and the Swift (Linux, trixie chroot) suites against it. Non-zero exit if either fails; both always run.
+# First run on a fresh machine installs the toolchains into ${ILP_TOOLS_DIR:-~/.cache/ilp-tools}.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+log() { echo "bindings: $*" >&2; }
+
+start=$SECONDS
+bash "$REPO/tests/lib/build-core.sh"
+export ILP_SKIP_BUILD=1
+
+failed=()
+t=$SECONDS
+if bash "$REPO/tests/kotlin.sh"; then log "kotlin ok ($((SECONDS - t)) s)"; else failed+=(kotlin); fi
+t=$SECONDS
+if bash "$REPO/tests/swift.sh"; then log "swift ok ($((SECONDS - t)) s)"; else failed+=(swift); fi
+
+if ((${#failed[@]})); then
+    log "FAILED: ${failed[*]} ($((SECONDS - start)) s)"
+    exit 1
+fi
+log "all passed ($((SECONDS - start)) s)"
