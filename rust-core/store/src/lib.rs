@@ -1,1 +1,232 @@
-//! placeholder
+//! The device's store: one encrypted SQLite file (SQLCipher) in WAL mode, with one writer
+//! connection and one reader. Every write runs in one IMMEDIATE transaction together with its
+//! outbox entries and the HLC state, so a write is either wholly there, outbox included, or absent.
+
+pub mod areas;
+pub mod entropy;
+pub mod error;
+pub mod events;
+pub mod households;
+pub mod input;
+pub mod merge;
+pub mod open;
+pub mod outbox;
+pub mod persons;
+pub mod pregnancies;
+pub mod search;
+pub mod users;
+mod write;
+
+pub use entropy::{Entropy, OsEntropy, SeededEntropy};
+pub use error::{Result, StoreError};
+pub use open::{DbKey, OpenReport, SCHEMA_VERSION};
+pub use write::{WriteCtx, WriteTx};
+
+use ilp_model::{DeviceId, HlcClock, Timestamp, hlc::DEFAULT_MAX_DRIFT_MS};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// How to open a store.
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    pub path: PathBuf,
+    /// `None` opens a plain SQLite file (server-side tools, tests); the apps always pass a key.
+    pub key: Option<DbKey>,
+    pub device: DeviceId,
+}
+
+struct Writer {
+    conn: Connection,
+    clock: HlcClock,
+    entropy: Box<dyn Entropy>,
+}
+
+/// An open store. Cheap to share behind an `Arc`; calls from several threads serialise on the
+/// writer and reader locks.
+pub struct Store {
+    config: StoreConfig,
+    writer: Mutex<Option<Writer>>,
+    reader: Mutex<Option<Connection>>,
+    entropy_factory: Mutex<Option<Box<dyn Entropy>>>,
+}
+
+const META_DEVICE: &str = "device_id";
+const META_HLC: &str = "hlc_last";
+
+impl Store {
+    /// Opens or creates the store. `now` names a corrupt file moved aside.
+    pub fn open(
+        config: StoreConfig,
+        entropy: Box<dyn Entropy>,
+        now: Timestamp,
+    ) -> Result<(Self, OpenReport)> {
+        let (writer, report) = Self::open_writer(&config, entropy, now)?;
+        let reader = open::open_connection(&config.path, config.key.as_ref())?;
+        let store = Store {
+            config,
+            writer: Mutex::new(Some(writer)),
+            reader: Mutex::new(Some(reader)),
+            entropy_factory: Mutex::new(None),
+        };
+        Ok((store, report))
+    }
+
+    fn open_writer(
+        config: &StoreConfig,
+        entropy: Box<dyn Entropy>,
+        now: Timestamp,
+    ) -> Result<(Writer, OpenReport)> {
+        let (conn, report) = open::open_writer(&config.path, config.key.as_ref(), now.millis())?;
+        let stored: Option<String> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = ?1",
+                [META_DEVICE],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match stored {
+            Some(d) if d != config.device.to_string() => {
+                return Err(StoreError::DeviceMismatch {
+                    found: d,
+                    expected: config.device.to_string(),
+                });
+            }
+            Some(_) => {}
+            None => {
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                    [META_DEVICE, &config.device.to_string()],
+                )?;
+            }
+        }
+        let last: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [META_HLC], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let last = last
+            .map(|s| {
+                s.parse()
+                    .map_err(|e| StoreError::Malformed(format!("stored clock: {e}")))
+            })
+            .transpose()?;
+        let clock = HlcClock::resume(config.device, last, DEFAULT_MAX_DRIFT_MS);
+        Ok((
+            Writer {
+                conn,
+                clock,
+                entropy,
+            },
+            report,
+        ))
+    }
+
+    pub fn device(&self) -> DeviceId {
+        self.config.device
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.config.path
+    }
+
+    /// Runs `f` on the reader connection. Reads see the last committed state (WAL snapshot).
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let guard = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        let conn = guard.as_ref().ok_or(StoreError::Closed)?;
+        f(conn)
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction on the writer; commits if it returns `Ok`, rolls back
+    /// otherwise, so a refused input leaves nothing behind.
+    pub fn write<T>(
+        &self,
+        ctx: &WriteCtx,
+        f: impl FnOnce(&mut WriteTx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let w = guard.as_mut().ok_or(StoreError::Closed)?;
+        let tx = w
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut wtx = WriteTx::new(tx, &mut w.clock, w.entropy.as_mut(), ctx.clone());
+        let out = f(&mut wtx)?;
+        wtx.finish(META_HLC)?;
+        Ok(out)
+    }
+
+    /// Closes both connections (the app going to the background: iOS kills apps that hold SQLite
+    /// locks while suspended). The WAL is checkpointed first so the file is complete on its own.
+    pub fn close(&self) -> Result<()> {
+        let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut r = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        r.take();
+        if let Some(writer) = w.take() {
+            writer
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                .ok();
+            *self
+                .entropy_factory
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = Some(writer.entropy);
+        }
+        Ok(())
+    }
+
+    /// Reopens after [`close`](Self::close); a no-op when open.
+    pub fn reopen(&self, now: Timestamp) -> Result<OpenReport> {
+        let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut r = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        if w.is_some() && r.is_some() {
+            return Ok(OpenReport::default());
+        }
+        let entropy = self
+            .entropy_factory
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .unwrap_or_else(|| Box::new(OsEntropy));
+        let (writer, report) = Self::open_writer(&self.config, entropy, now)?;
+        *w = Some(writer);
+        *r = Some(open::open_connection(
+            &self.config.path,
+            self.config.key.as_ref(),
+        )?);
+        Ok(report)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.writer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
+    /// SQLite's full integrity check: `Ok(())` or the problems it lists.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        self.read(|c| {
+            let mut stmt = c.prepare("PRAGMA integrity_check")?;
+            let rows: Vec<String> = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(if rows == ["ok"] { Vec::new() } else { rows })
+        })
+    }
+
+    /// Outbox counts for the sync status screen.
+    pub fn outbox_stats(&self) -> Result<outbox::OutboxStats> {
+        self.read(outbox::stats)
+    }
+
+    /// Pending outbox entries after `after_seq` (for the sync layer).
+    pub fn outbox_pending(&self, after_seq: i64, limit: usize) -> Result<Vec<outbox::OutboxEntry>> {
+        self.read(|c| outbox::pending(c, after_seq, limit))
+    }
+
+    /// The last HLC stamp issued or observed by this device.
+    pub fn clock_last(&self) -> Result<ilp_model::Hlc> {
+        let guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(guard.as_ref().ok_or(StoreError::Closed)?.clock.last())
+    }
+}

@@ -1,0 +1,174 @@
+//! The outbox: every local write appends an entry in the same transaction, with the device's next
+//! sequence number and an HLC stamp. Sync (a later layer) pushes pending entries in sequence order
+//! and marks them acknowledged up to the server's durable high-water mark, or refused with a reason.
+
+use crate::error::Result;
+use ilp_model::{Hlc, Timestamp};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+
+/// What an entry carries: a mutable record's changed fields, or an appended event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxOp {
+    /// Fields of a mutable record (area, household, person, pregnancy, user) were set.
+    Upsert,
+    /// An append-only event was added.
+    Append,
+}
+
+impl OutboxOp {
+    fn code(&self) -> &'static str {
+        match self {
+            OutboxOp::Upsert => "upsert",
+            OutboxOp::Append => "append",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxState {
+    Pending,
+    Acked,
+    Refused,
+}
+
+/// One stored outbox entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboxEntry {
+    pub seq: i64,
+    pub entity: String,
+    pub entity_id: String,
+    pub op: OutboxOp,
+    pub hlc: Hlc,
+    pub payload: serde_json::Value,
+    pub created_at: Timestamp,
+    pub state: OutboxState,
+    pub refusal: Option<String>,
+}
+
+/// Counts for the sync status screen.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OutboxStats {
+    pub pending: i64,
+    pub refused: i64,
+    pub acked: i64,
+    pub highest_seq: i64,
+}
+
+/// Appends an entry inside the caller's transaction; returns its sequence number.
+pub(crate) fn append(
+    tx: &Transaction<'_>,
+    entity: &str,
+    entity_id: &str,
+    op: OutboxOp,
+    hlc: &Hlc,
+    payload: &serde_json::Value,
+    now: Timestamp,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO outbox (entity, entity_id, op, hlc, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![entity, entity_id, op.code(), hlc.to_string(), payload.to_string(), now.millis()])?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn row_to_entry(
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+)> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+    ))
+}
+
+/// Pending entries after `after_seq`, in sequence order, at most `limit`.
+pub fn pending(conn: &Connection, after_seq: i64, limit: usize) -> Result<Vec<OutboxEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, entity, entity_id, op, hlc, payload, created_at, state, refusal FROM outbox
+         WHERE state = 'pending' AND seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![after_seq, limit as i64], row_to_entry)?;
+    rows.map(|r| {
+        let (seq, entity, entity_id, op, hlc, payload, created_at, state, refusal) = r?;
+        Ok(OutboxEntry {
+            seq,
+            entity,
+            entity_id,
+            op: if op == "append" {
+                OutboxOp::Append
+            } else {
+                OutboxOp::Upsert
+            },
+            hlc: hlc
+                .parse()
+                .map_err(|e| crate::StoreError::Malformed(format!("outbox hlc: {e}")))?,
+            payload: serde_json::from_str(&payload)?,
+            created_at: Timestamp::from_millis(created_at),
+            state: match state.as_str() {
+                "acked" => OutboxState::Acked,
+                "refused" => OutboxState::Refused,
+                _ => OutboxState::Pending,
+            },
+            refusal,
+        })
+    })
+    .collect()
+}
+
+/// Marks every pending entry up to and including `seq` acknowledged (the server stored them).
+pub fn mark_acked_through(tx: &Transaction<'_>, seq: i64) -> Result<usize> {
+    Ok(tx.execute(
+        "UPDATE outbox SET state = 'acked' WHERE state = 'pending' AND seq <= ?1",
+        [seq],
+    )?)
+}
+
+/// Marks one entry refused by the server, with its reason; it no longer blocks the rest.
+pub fn mark_refused(tx: &Transaction<'_>, seq: i64, reason: &str) -> Result<bool> {
+    Ok(tx.execute(
+        "UPDATE outbox SET state = 'refused', refusal = ?2 WHERE seq = ?1 AND state = 'pending'",
+        params![seq, reason],
+    )? == 1)
+}
+
+pub fn stats(conn: &Connection) -> Result<OutboxStats> {
+    let mut s = OutboxStats::default();
+    let mut stmt = conn.prepare_cached("SELECT state, count(*) FROM outbox GROUP BY state")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (state, n) = row?;
+        match state.as_str() {
+            "pending" => s.pending = n,
+            "refused" => s.refused = n,
+            "acked" => s.acked = n,
+            _ => {}
+        }
+    }
+    s.highest_seq = conn
+        .query_row(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    Ok(s)
+}

@@ -1,0 +1,122 @@
+//! The write transaction handed to every mutating operation: the SQLite transaction, the caller's
+//! context (who, when), the HLC clock and the id source, and the outbox append that goes with
+//! every change.
+
+use crate::entropy::Entropy;
+use crate::error::Result;
+use crate::outbox::{self, OutboxOp};
+use ilp_model::{Hlc, HlcClock, Timestamp, UserId};
+use rusqlite::Transaction;
+use time::Date;
+
+/// Who writes and when. `today` is the device's local calendar date, for ages and date checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WriteCtx {
+    pub user: UserId,
+    pub now: Timestamp,
+    pub today: Date,
+}
+
+pub struct WriteTx<'a> {
+    pub(crate) tx: Transaction<'a>,
+    clock: &'a mut HlcClock,
+    entropy: &'a mut dyn Entropy,
+    pub ctx: WriteCtx,
+}
+
+impl<'a> WriteTx<'a> {
+    pub(crate) fn new(
+        tx: Transaction<'a>,
+        clock: &'a mut HlcClock,
+        entropy: &'a mut dyn Entropy,
+        ctx: WriteCtx,
+    ) -> Self {
+        Self {
+            tx,
+            clock,
+            entropy,
+            ctx,
+        }
+    }
+
+    /// The SQLite transaction (for queries inside the write).
+    pub fn conn(&self) -> &Transaction<'a> {
+        &self.tx
+    }
+
+    /// Bytes for a new record id.
+    pub fn random_id_bytes(&mut self) -> [u8; 16] {
+        self.entropy.bytes16()
+    }
+
+    /// A new HLC stamp for a change made now.
+    pub fn stamp(&mut self) -> Hlc {
+        self.clock.tick(self.ctx.now.millis())
+    }
+
+    pub fn device(&self) -> ilp_model::DeviceId {
+        self.clock.device()
+    }
+
+    /// Records a change in the outbox with its stamp.
+    pub fn outbox(
+        &mut self,
+        entity: &str,
+        entity_id: &str,
+        op: OutboxOp,
+        hlc: &Hlc,
+        payload: &serde_json::Value,
+    ) -> Result<i64> {
+        outbox::append(&self.tx, entity, entity_id, op, hlc, payload, self.ctx.now)
+    }
+
+    /// Persists the clock and commits.
+    pub(crate) fn finish(self, hlc_key: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [hlc_key, &self.clock.last().to_string()],
+        )?;
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
+/// The JSON form of a mutable record's fields, as the outbox carries them.
+pub type Fields = serde_json::Map<String, serde_json::Value>;
+
+impl WriteTx<'_> {
+    /// Stamps a change to a mutable record's fields and appends it to the outbox. Returns the stamp
+    /// and the record's updated per-field clock map (`hlc_fields`). `previous` is the stored map,
+    /// `None` for a new record.
+    pub fn record_change(
+        &mut self,
+        entity: &str,
+        entity_id: &str,
+        changed: Fields,
+        previous: Option<&str>,
+    ) -> Result<(Hlc, String)> {
+        let hlc = self.stamp();
+        let mut clocks: Fields = match previous {
+            Some(p) => serde_json::from_str(p)?,
+            None => Fields::new(),
+        };
+        if previous.is_none() {
+            clocks.insert("*".into(), hlc.to_string().into());
+        } else {
+            for k in changed.keys() {
+                clocks.insert(k.clone(), hlc.to_string().into());
+            }
+        }
+        let payload = serde_json::json!({ "fields": changed });
+        self.outbox(entity, entity_id, OutboxOp::Upsert, &hlc, &payload)?;
+        Ok((hlc, serde_json::Value::Object(clocks).to_string()))
+    }
+}
+
+/// The fields of `new` that differ from `old`.
+pub fn changed_fields(old: &Fields, new: &Fields) -> Fields {
+    new.iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
