@@ -791,7 +791,10 @@ mod tests {
 pub fn trigrams(key: &str) -> Vec<String> {
     let mut grams = BTreeSet::new();
     for token in key.split_whitespace() {
-        let padded: Vec<char> = std::iter::once('^').chain(token.chars()).chain(std::iter::once('$')).collect();
+        let padded: Vec<char> = std::iter::once('^')
+            .chain(token.chars())
+            .chain(std::iter::once('$'))
+            .collect();
         for w in padded.windows(3) {
             grams.insert(w.iter().collect::<String>());
         }
@@ -824,7 +827,13 @@ mod trigram_tests {
 
     #[test]
     fn matching_keys_share_enough_trigrams() {
-        for (q, c) in [("margareta", "margarita"), ("amina", "aminah"), ("siti", "sitiamina"), ("sukarno", "dukarno"), ("yohanes", "yohannes")] {
+        for (q, c) in [
+            ("margareta", "margarita"),
+            ("amina", "aminah"),
+            ("siti", "sitiamina"),
+            ("sukarno", "dukarno"),
+            ("yohanes", "yohannes"),
+        ] {
             let (q, c) = (search_key(q), search_key(c));
             if token_score(&q, &c).is_some() {
                 assert!(shared(&q, &c) >= min_shared_trigrams(&q), "{q} ~ {c}");

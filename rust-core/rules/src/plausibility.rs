@@ -159,12 +159,26 @@ const BANDS_V1: &[AgeBand] = &[
         diastolic_mmhg: b(15.0, 150.0),
         blood_glucose_mg_dl: b(10.0, 900.0),
     },
+    // 12-59 months is split at two years: one envelope for both would let 45 kg pass for a
+    // one-year-old (WHO +5 SD is about 16 kg at 12 months, 33 kg at 59 months).
     AgeBand {
-        label: "age 12-59 months",
+        label: "age 12-23 months",
         min_age_days: 365,
+        max_age_days: Some(730),
+        weight_kg: b(2.0, 25.0),
+        length_or_height_cm: b(45.0, 110.0),
+        head_circumference_cm: Some(b(30.0, 85.0)),
+        muac_cm: b(7.0, 28.0),
+        systolic_mmhg: b(40.0, 220.0),
+        diastolic_mmhg: b(15.0, 160.0),
+        blood_glucose_mg_dl: b(10.0, 900.0),
+    },
+    AgeBand {
+        label: "age 24-59 months",
+        min_age_days: 731,
         max_age_days: Some(1825),
-        weight_kg: b(2.0, 50.0),
-        length_or_height_cm: b(45.0, 140.0),
+        weight_kg: b(3.0, 50.0),
+        length_or_height_cm: b(55.0, 140.0),
         head_circumference_cm: Some(b(30.0, 85.0)),
         muac_cm: b(7.0, 32.0),
         systolic_mmhg: b(40.0, 220.0),
@@ -400,7 +414,9 @@ mod tests {
     fn child_bands_contain_who_five_sd() {
         // (band index, weight, length, head circumference, MUAC) WHO ±5 SD, see the module docs.
         type Range = Option<(f64, f64)>;
-        let who: [(usize, Range, Range, Range, Range); 4] = [
+        // Band 2 (12-23 months) upper ends: WHO +3 SD at 23-24 months extended to +5 SD with the
+        // SD23 spacing (weight 17.1 + 2 x 1.8 kg; length 97 cm + 2 x 3.3 cm), rounded up.
+        let who: [(usize, Range, Range, Range, Range); 5] = [
             (
                 0,
                 Some((1.39, 8.17)),
@@ -417,13 +433,20 @@ mod tests {
             ),
             (
                 2,
-                Some((5.02, 42.97)),
-                Some((61.13, 133.17)),
-                Some((38.1, 58.21)),
-                Some((9.52, 27.42)),
+                Some((5.02, 20.8)),
+                Some((61.13, 104.0)),
+                Some((38.1, 55.0)),
+                Some((9.52, 23.0)),
             ),
             (
                 3,
+                Some((6.2, 42.97)),
+                Some((70.0, 133.17)),
+                Some((40.0, 58.21)),
+                Some((10.0, 27.42)),
+            ),
+            (
+                4,
                 Some((9.86, 107.03)),
                 Some((85.74, 213.57)),
                 None,

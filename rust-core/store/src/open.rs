@@ -87,8 +87,8 @@ fn file_header(path: &Path) -> Option<[u8; 16]> {
     Some(buf)
 }
 
-/// Opens one connection with the key and pragmas, and proves the key by reading the schema.
-pub(crate) fn open_connection(path: &Path, key: Option<&DbKey>) -> Result<Connection> {
+/// Opens one connection with the key and proves the key by reading the header.
+pub(crate) fn open_keyed(path: &Path, key: Option<&DbKey>) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -98,10 +98,15 @@ pub(crate) fn open_connection(path: &Path, key: Option<&DbKey>) -> Result<Connec
     if let Some(k) = key {
         conn.execute_batch(&format!("PRAGMA key = {};", k.pragma_value()))?;
     }
-    // The first read decrypts page 1: this is where a wrong key shows.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    })?;
+    // Reading the header decrypts page 1 and checks its HMAC, and nothing else: a failure here is
+    // the key (or page 1 itself), while damage further in shows up in the schema stage.
+    conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?;
+    Ok(conn)
+}
+
+/// Sets the pragmas every connection uses. Some of them load the schema, so damage past page 1
+/// shows here rather than in [`open_keyed`].
+pub(crate) fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "OFF")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -113,6 +118,13 @@ pub(crate) fn open_connection(path: &Path, key: Option<&DbKey>) -> Result<Connec
     // FULL: a visit the kader saw saved survives a power cut, not only an app crash.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+/// Opens one fully configured connection (readers, and the writer after a move-aside).
+pub(crate) fn open_connection(path: &Path, key: Option<&DbKey>) -> Result<Connection> {
+    let conn = open_keyed(path, key)?;
+    configure(&conn)?;
     Ok(conn)
 }
 
@@ -192,12 +204,16 @@ pub(crate) fn open_writer(
     };
     let damaged = |e: &StoreError| matches!(e, StoreError::Sqlite(inner) if StoreError::is_sqlite_corruption(inner));
     // Stage 1: the key. A failure here is classified: wrong key, missing key, or a damaged file.
-    let conn = match open_connection(path, key) {
+    let conn = match open_keyed(path, key) {
         Ok(c) => Ok(c),
         Err(e) => Err(classify_open_failure(path, key, e)),
     };
     // Stage 2: the schema. The key was accepted, so corruption here is real damage.
     let result = conn.and_then(|mut c| {
+        configure(&c)?;
+        c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })?;
         report.migrated_from = migrate(&mut c)?;
         Ok(c)
     });

@@ -1,0 +1,271 @@
+//! Storage guarantees: encryption at rest, key refusal without damage, newer schemas refused,
+//! corrupt files moved aside (never deleted), every released schema upgraded, the outbox sequence
+//! and clock surviving a reopen, and close/reopen for the app's background cycle.
+
+mod common;
+
+use common::*;
+use ilp_store::{DbKey, SCHEMA_VERSION, SeededEntropy, Store, StoreConfig, StoreError, outbox};
+use std::io::{Seek, SeekFrom, Write};
+
+fn try_open(
+    path: &std::path::Path,
+    key: Option<DbKey>,
+) -> Result<(Store, ilp_store::OpenReport), StoreError> {
+    Store::open(
+        StoreConfig {
+            path: path.to_path_buf(),
+            key,
+            device: device(),
+        },
+        Box::new(SeededEntropy::new(2)),
+        now(),
+    )
+}
+
+#[test]
+fn the_file_cannot_be_read_without_the_key_or_with_a_wrong_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("enc.db");
+    {
+        let store = open(&path, Some(key()));
+        seed_tree(&store);
+        store.close().unwrap();
+    }
+    let bytes = std::fs::read(&path).unwrap();
+    assert_ne!(&bytes[..16], b"SQLite format 3\0", "header is encrypted");
+    assert!(
+        !bytes.windows(6).any(|w| w == b"Oesapa"),
+        "no plaintext names in the file"
+    );
+    assert!(matches!(
+        try_open(&path, Some(DbKey::new([8; 32]))),
+        Err(StoreError::KeyRejected)
+    ));
+    assert!(matches!(
+        try_open(&path, None),
+        Err(StoreError::KeyRequired)
+    ));
+    // A refused key never moves the file aside: it is still there and opens with the right key.
+    assert!(path.exists());
+    let (store, report) = try_open(&path, Some(key())).unwrap();
+    assert!(report.moved_aside.is_none());
+    assert_eq!(
+        store
+            .read(|c| Ok(ilp_store::areas::area_tree(c)?.len()))
+            .unwrap(),
+        6
+    );
+}
+
+#[test]
+fn a_key_of_the_wrong_length_is_a_validation_error() {
+    assert!(
+        matches!(DbKey::from_slice(&[1; 16]), Err(StoreError::Validation(v)) if v.field == "key")
+    );
+    assert!(DbKey::from_hex(&"ab".repeat(32)).is_ok());
+    assert!(DbKey::from_hex("xyz").is_err());
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    {
+        let store = open(&path, None);
+        store.close().unwrap();
+    }
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    drop(conn);
+    match try_open(&path, None) {
+        Err(StoreError::NewerSchema { found, supported }) => {
+            assert_eq!((found, supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION));
+        }
+        Err(other) => panic!("{other:?}"),
+        Ok(_) => panic!("newer schema opened"),
+    }
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let v: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, SCHEMA_VERSION + 1);
+}
+
+#[test]
+fn a_corrupt_file_is_moved_aside_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.db");
+    {
+        let store = open(&path, None);
+        seed_tree(&store);
+        store.close().unwrap();
+    }
+    // Keep SQLite's magic but damage the rest of page 1 (the schema root).
+    let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    f.seek(SeekFrom::Start(100)).unwrap();
+    f.write_all(&[0xA5; 3000]).unwrap();
+    drop(f);
+    let original = std::fs::read(&path).unwrap();
+    let (store, report) = try_open(&path, None).unwrap();
+    let moved = report.moved_aside.expect("moved aside");
+    assert!(report.created);
+    assert_eq!(
+        std::fs::read(&moved).unwrap(),
+        original,
+        "the damaged file is kept byte for byte"
+    );
+    assert_eq!(
+        store
+            .read(|c| Ok(ilp_store::areas::area_tree(c)?.len()))
+            .unwrap(),
+        0,
+        "a fresh database"
+    );
+}
+
+#[test]
+fn an_encrypted_file_damaged_past_its_first_page_is_moved_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad-enc.db");
+    {
+        let store = open(&path, Some(key()));
+        seed_tree(&store);
+        store.close().unwrap();
+    }
+    let len = std::fs::metadata(&path).unwrap().len();
+    assert!(len > 8192);
+    let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    // Damage every page after the first: the schema spans several pages.
+    let mut at = 4096;
+    while at < len {
+        f.seek(SeekFrom::Start(at + 100)).unwrap();
+        f.write_all(&[0x5A; 64]).unwrap();
+        at += 4096;
+    }
+    drop(f);
+    let result = try_open(&path, Some(key()));
+    match result {
+        Ok((_, report)) => assert!(report.moved_aside.is_some()),
+        Err(e) => panic!("expected move aside, got {e:?}"),
+    }
+}
+
+#[test]
+fn every_released_schema_upgrades_and_matches_a_fresh_one() {
+    let fixtures = [(1, include_str!("fixtures/schema-v1.sql"))];
+    assert_eq!(
+        fixtures.len() as i64,
+        SCHEMA_VERSION,
+        "add a fixture for each released schema"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let fresh_path = dir.path().join("fresh.db");
+    let fresh = open(&fresh_path, None);
+    let schema = |s: &Store| {
+        s.read(|c| {
+            let mut st = c.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")?;
+            Ok(st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?.collect::<Result<Vec<_>, _>>()?)
+        })
+        .unwrap()
+    };
+    for (version, sql) in fixtures {
+        let path = dir.path().join(format!("v{version}.db"));
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(sql).unwrap();
+        drop(conn);
+        let old = Store::open(
+            StoreConfig {
+                path: path.clone(),
+                key: None,
+                device: "00000000-0000-4000-8000-000000000001".parse().unwrap(),
+            },
+            Box::new(SeededEntropy::new(3)),
+            now(),
+        )
+        .unwrap()
+        .0;
+        assert_eq!(
+            schema(&old),
+            schema(&fresh),
+            "schema {version} upgraded differs from a fresh one"
+        );
+        let child: ilp_model::PersonId = "40000000-0000-4000-8000-000000000002".parse().unwrap();
+        let latest = old
+            .read(|c| ilp_store::events::latest_measurements(c, child))
+            .unwrap();
+        assert_eq!(
+            latest.weight_kg.unwrap().value,
+            9.6,
+            "data of schema {version} still reads"
+        );
+        assert!(old.integrity_check().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn outbox_sequence_and_clock_continue_after_reopen_and_ack_and_refusal_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("o.db");
+    let store = open(&path, Some(key()));
+    let tree = seed_tree(&store);
+    let stats = store.outbox_stats().unwrap();
+    assert_eq!(stats.pending, 7);
+    let entries = store.outbox_pending(0, 100).unwrap();
+    let seqs: Vec<i64> = entries.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, (1..=7).collect::<Vec<_>>());
+    assert!(
+        entries.windows(2).all(|w| w[0].hlc < w[1].hlc),
+        "stamps increase with the sequence"
+    );
+    let last_clock = store.clock_last().unwrap();
+
+    store.close().unwrap();
+    assert!(matches!(store.read(|_| Ok(())), Err(StoreError::Closed)));
+    store.reopen(now()).unwrap();
+    assert_eq!(
+        store.clock_last().unwrap(),
+        last_clock,
+        "clock resumes from disk"
+    );
+
+    store
+        .write(&ctx(tree.kader), |w| {
+            outbox::mark_acked_through(w.conn(), 3)?;
+            outbox::mark_refused(w.conn(), 5, "outside the kader's RT")?;
+            Ok(())
+        })
+        .unwrap();
+    let stats = store.outbox_stats().unwrap();
+    assert_eq!(
+        (stats.acked, stats.refused, stats.pending, stats.highest_seq),
+        (3, 1, 3, 7)
+    );
+    assert_eq!(
+        store
+            .outbox_pending(0, 100)
+            .unwrap()
+            .iter()
+            .map(|e| e.seq)
+            .collect::<Vec<_>>(),
+        vec![4, 6, 7]
+    );
+}
+
+#[test]
+fn a_database_from_another_device_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.db");
+    open(&path, None).close().unwrap();
+    let other = Store::open(
+        StoreConfig {
+            path,
+            key: None,
+            device: ilp_model::DeviceId::from_random_bytes([1; 16]),
+        },
+        Box::new(SeededEntropy::new(1)),
+        now(),
+    );
+    assert!(matches!(other, Err(StoreError::DeviceMismatch { .. })));
+}
