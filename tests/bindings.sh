@@ -3,6 +3,7 @@
 # and the Swift (Linux, trixie chroot) suites against it. Non-zero exit if either fails; both always run.
 # First run on a fresh machine installs the toolchains into ${ILP_TOOLS_DIR:-~/.cache/ilp-tools}.
 set -euo pipefail
+shopt -s inherit_errexit
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 log() { echo "bindings: $*" >&2; }

@@ -6,13 +6,15 @@
 #   ILP_SKIP_BUILD=1  don't run tests/lib/build-core.sh first (tests/bindings.sh already did)
 #   ILP_BUILD_DIR, ILP_TOOLS_DIR, CARGO_TARGET_DIR as in tests/lib/*.sh
 set -euo pipefail
+shopt -s inherit_errexit
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${ILP_BUILD_DIR:-$REPO/build}"
 log() { echo "kotlin: $*" >&2; }
 
 if [[ "${ILP_SKIP_BUILD:-}" != 1 ]]; then bash "$REPO/tests/lib/build-core.sh"; fi
-eval "$(bash "$REPO/tests/lib/kotlin-toolchain.sh")"
+TOOLCHAIN="$(bash "$REPO/tests/lib/kotlin-toolchain.sh")"
+eval "$TOOLCHAIN"
 
 TEST_SRC="$REPO/android/core-tests/src/test/kotlin"
 RUNNER_SRC="$REPO/tests/lib/kotlin/JUnitMain.kt"

@@ -7,6 +7,7 @@
 #   ILP_SKIP_BUILD=1  don't run tests/lib/build-core.sh first (tests/bindings.sh already did)
 #   ILP_BUILD_DIR, ILP_TOOLS_DIR, CARGO_TARGET_DIR as in tests/lib/*.sh
 set -euo pipefail
+shopt -s inherit_errexit
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${ILP_BUILD_DIR:-$REPO/build}"

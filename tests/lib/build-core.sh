@@ -12,6 +12,7 @@
 #   $ILP_BUILD_DIR/core-version                 the ilp-ffi crate version (tests compare to it)
 #   ios/Sources/IlpCore/generated/IlpCore.swift and ios/Sources/IlpCoreFFI/IlpCoreFFI.h (gitignored)
 set -euo pipefail
+shopt -s inherit_errexit
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BUILD_DIR="${ILP_BUILD_DIR:-$REPO/build}"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs (once) what the Kotlin binding tests need, outside the checkout, and prints shell assignments:
 #   KOTLINC=<kotlinc-jvm>  KOTLIN_LIB=<its lib dir>  ILP_KOTLIN_CP=<jna:junit:hamcrest jars>
-# Use as: eval "$(bash tests/lib/kotlin-toolchain.sh)"
+# Use as: TC="$(bash tests/lib/kotlin-toolchain.sh)"; eval "$TC"   (not eval "$(...)": that hides a failure)
 #   ILP_TOOLS_DIR  cache for tools (default ~/.cache/ilp-tools)
 # Sources: the npm package kotlin-compiler (full JVM compiler; lib/ has kotlin-stdlib and kotlin-test),
 # JNA, JUnit 4 and hamcrest from Maven Central through mvn.
 set -euo pipefail
+shopt -s inherit_errexit
 
 KOTLIN_VERSION=2.4.20
 JNA_VERSION=5.17.0
@@ -15,13 +16,16 @@ HAMCREST_VERSION=1.3
 TOOLS_DIR="${ILP_TOOLS_DIR:-$HOME/.cache/ilp-tools}"
 KDIR="$TOOLS_DIR/kotlin-compiler-$KOTLIN_VERSION"
 LIBS="$TOOLS_DIR/jvm-libs"
+# Run quietly; show the output only if it fails.
+quiet() { local out; if ! out="$("$@" 2>&1)"; then printf '%s\n' "$out" | tail -30 >&2; return 1; fi; }
 log() { echo "kotlin-toolchain: $*" >&2; }
 
 need_java() {
     if ! command -v java >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
         log "installing a JDK"
         export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq >/dev/null && apt-get install -y -qq default-jdk-headless >/dev/null
+        quiet apt-get update
+        quiet apt-get install -y default-jdk-headless
     fi
 }
 need_java
@@ -49,13 +53,11 @@ fetch_jar() {
         if ! command -v mvn >/dev/null 2>&1; then
             log "installing maven"
             export DEBIAN_FRONTEND=noninteractive
-            apt-get update -qq >/dev/null && apt-get install -y -qq maven >/dev/null
+            quiet apt-get update
+            quiet apt-get install -y maven
         fi
         log "fetching $gav from Maven Central"
-        local out
-        if ! out="$(mvn -B -Dstyle.color=never dependency:get -Dtransitive=false -Dartifact="$gav" 2>&1)"; then
-            printf '%s\n' "$out" | tail -30 >&2; exit 1
-        fi
+        quiet mvn -B -Dstyle.color=never dependency:get -Dtransitive=false -Dartifact="$gav"
         mkdir -p "$LIBS"
         cp "${MAVEN_REPO:-$HOME/.m2/repository}/${g//.//}/$a/$v/$a-$v.jar" "$jar.tmp"
         mv "$jar.tmp" "$jar"

@@ -5,6 +5,7 @@
 #   ILP_SWIFT_ROOT  the chroot directory (default $ILP_TOOLS_DIR/trixie-swift)
 #   ILP_DEBIAN_MIRROR (default http://deb.debian.org/debian)
 set -euo pipefail
+shopt -s inherit_errexit
 
 TOOLS_DIR="${ILP_TOOLS_DIR:-$HOME/.cache/ilp-tools}"
 ROOT="${ILP_SWIFT_ROOT:-$TOOLS_DIR/trixie-swift}"
@@ -13,6 +14,8 @@ STAMP="$ROOT/.ilp-swift-ready"
 # Bump when the package list changes so existing chroots are remade.
 STAMP_CONTENT="trixie minbase swiftlang libc6-dev ca-certificates v1"
 
+# Run quietly; show the output only if it fails.
+quiet() { local out; if ! out="$("$@" 2>&1)"; then printf '%s\n' "$out" | tail -30 >&2; return 1; fi; }
 log() { echo "swift-toolchain: $*" >&2; }
 
 if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$STAMP_CONTENT" ]]; then
@@ -27,8 +30,8 @@ fi
 if ! command -v mmdebstrap >/dev/null 2>&1; then
     log "installing mmdebstrap on the host"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq mmdebstrap >/dev/null
+    quiet apt-get update
+    quiet apt-get install -y mmdebstrap
 fi
 
 if [[ -e "$ROOT" ]]; then
