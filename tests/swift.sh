@@ -32,6 +32,8 @@ exec unshare --mount --propagation private bash -euo pipefail -c '
     cleanup() { for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do umount "${MOUNTED[i]}" 2>/dev/null || umount -l "${MOUNTED[i]}"; done; }
     trap cleanup EXIT
     mount -t proc proc "$ROOT/proc"; MOUNTED+=("$ROOT/proc")
+    # A fresh /tmp each run (swiftpm leaves temporary directories behind).
+    mount -t tmpfs -o mode=1777 tmpfs "$ROOT/tmp"; MOUNTED+=("$ROOT/tmp")
     # The checkout and the build dir at the same absolute paths (the rpath to libilpcore.so is absolute).
     for dir in "$REPO" "$BUILD_DIR"; do
         if [[ "$dir" == "$REPO" || "$dir" != "$REPO"/* ]]; then
