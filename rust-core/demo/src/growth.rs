@@ -44,28 +44,23 @@ pub fn median_weight(sex: Sex, age_months: f64) -> f64 {
     }
 }
 
-/// The method WHO uses at an age: recumbent length under 24 months, standing height after.
-pub fn height_method(age_months: f64) -> HeightMethod {
-    if age_months < 24.0 {
-        HeightMethod::Recumbent
-    } else {
-        HeightMethod::Standing
-    }
-}
-
-/// WHO median length (under 24 months) or height (from 24 months) in cm.
-pub fn median_length_or_height(sex: Sex, age_months: f64) -> f64 {
+/// WHO median recumbent length or standing height in cm at an age in (fractional) months. The
+/// curves meet at 24 months, where standing height is 0.7 cm less than length.
+pub fn median_length_or_height(sex: Sex, age_months: f64, method: HeightMethod) -> f64 {
     let (table, height_24) = match sex {
         Sex::Male => (&LENGTH_BOYS, HEIGHT_AT_24.0),
         Sex::Female => (&LENGTH_GIRLS, HEIGHT_AT_24.1),
     };
-    if age_months < 24.0 {
-        interpolate(table, age_months)
-    } else {
-        // Between 24 and 36 months the standing curve starts 0.7 cm below the lying one.
-        let mut heights = *table;
-        heights[9] = height_24;
-        interpolate(&heights, age_months)
+    match method {
+        HeightMethod::Recumbent if age_months <= 24.0 => interpolate(table, age_months),
+        HeightMethod::Recumbent => interpolate(table, age_months) + 0.7,
+        HeightMethod::Standing if age_months >= 24.0 => {
+            // Between 24 and 36 months the standing curve starts from the 24-month height.
+            let mut heights = *table;
+            heights[9] = height_24;
+            interpolate(&heights, age_months)
+        }
+        HeightMethod::Standing => interpolate(table, age_months) - 0.7,
     }
 }
 
@@ -90,9 +85,10 @@ mod tests {
     fn medians_at_the_table_points_and_between() {
         assert_eq!(median_weight(Sex::Male, 12.0), 9.6);
         assert!((median_weight(Sex::Female, 5.0) - 6.85).abs() < 1e-9);
-        assert_eq!(median_length_or_height(Sex::Male, 24.0), 86.4);
-        assert!(median_length_or_height(Sex::Male, 23.9) > 86.9);
-        assert_eq!(median_length_or_height(Sex::Female, 60.0), 109.4);
-        assert_eq!(height_method(23.9), HeightMethod::Recumbent);
+        let (lying, standing) = (HeightMethod::Recumbent, HeightMethod::Standing);
+        assert_eq!(median_length_or_height(Sex::Male, 24.0, standing), 86.4);
+        assert_eq!(median_length_or_height(Sex::Male, 24.0, lying), 87.1);
+        assert!(median_length_or_height(Sex::Male, 23.9, lying) > 86.9);
+        assert_eq!(median_length_or_height(Sex::Female, 60.0, standing), 109.4);
     }
 }

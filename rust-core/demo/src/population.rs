@@ -538,9 +538,10 @@ fn household_record(
     today: Date,
 ) -> Household {
     // A KK is reissued when a child is born, so it dates from after the youngest member's birth.
+    // Marriages and moves reissue it too, so older households also hold fairly recent cards.
     let kk_number = chance(rng, 0.85).then(|| {
         let after_birth = youngest_days - between(rng, 14, 500);
-        let days_ago = after_birth.clamp(30, 20 * 365);
+        let days_ago = after_birth.min(between(rng, 30, 18 * 365)).max(30);
         registry.kk(rng, today - Duration::days(days_ago))
     });
     let address = (!chance(rng, 0.03)).then(|| kupang::address(rng, &rt.streets));

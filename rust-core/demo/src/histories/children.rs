@@ -6,7 +6,7 @@
 use super::{Sink, VisitRef, World};
 use crate::calendar::{add_months, at_wita, session_on_or_after};
 use crate::draw::{DemoRng, between, chance, normal, normal_in, round1};
-use crate::growth::{height_method, median_length_or_height, median_muac, median_weight};
+use crate::growth::{median_length_or_height, median_muac, median_weight};
 use crate::pregnancies::PregnancyPlan;
 use crate::staff::Recorder;
 use ilp_model::{
@@ -192,8 +192,8 @@ impl Growth {
         // 7-10% wasted, as surveys find in NTT.
         Self {
             sex,
-            length_dev: -0.043 + 0.04 * normal(rng),
-            weight_for_length: -0.045 + 0.09 * normal(rng),
+            length_dev: -0.05 + 0.04 * normal(rng),
+            weight_for_length: -0.035 + 0.08 * normal(rng),
             wobble: 0.0,
             last_weight: None,
             last_length: None,
@@ -202,19 +202,18 @@ impl Growth {
 
     /// One month passes: the deviation drifts back to zero, sometimes with an illness.
     fn month(&mut self, rng: &mut DemoRng) {
-        self.wobble = 0.6 * self.wobble + 0.02 * normal(rng);
+        self.wobble = 0.6 * self.wobble + 0.015 * normal(rng);
         if chance(rng, 0.06) {
             self.wobble -= 0.05 + 0.05 * rng_unit(rng);
         }
     }
 
-    fn measure(&mut self, rng: &mut DemoRng, age_m: f64) -> Measurement {
+    fn measure(&mut self, rng: &mut DemoRng, age_m: f64, method: HeightMethod) -> Measurement {
         // Stunting builds up over the first two years.
         let ramp = 0.4 + 0.6 * (age_m / 24.0).min(1.0);
         let length_factor = 1.0 + self.length_dev * ramp;
-        let method = height_method(age_m);
-        let mut length =
-            round1(median_length_or_height(self.sex, age_m) * length_factor + 0.25 * normal(rng));
+        let median = median_length_or_height(self.sex, age_m, method);
+        let mut length = round1(median * length_factor + 0.25 * normal(rng));
         if let Some((last, last_method)) = self.last_length
             && last_method == method
         {
@@ -223,7 +222,7 @@ impl Growth {
         self.last_length = Some((length, method));
 
         let mut weight = median_weight(self.sex, age_m)
-            * length_factor.powf(2.6)
+            * length_factor.powf(1.8)
             * (1.0 + self.weight_for_length)
             * self.wobble.exp()
             + 0.05 * normal(rng);
@@ -400,7 +399,13 @@ fn child(
             },
         );
         let age_m = age_months(birth, *session);
-        let m = growth.measure(rng, age_m);
+        // Lying down until the second birthday (WHO: under 731 days), standing after.
+        let method = if completed_months(birth, *session) < 24 {
+            HeightMethod::Recumbent
+        } else {
+            HeightMethod::Standing
+        };
+        let m = growth.measure(rng, age_m, method);
         sink.part(rng, v, kader, EventPayload::Measurement(m));
         if index == 0 {
             record_history(rng, sink, v, kader, &doses);

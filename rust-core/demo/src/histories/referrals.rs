@@ -191,7 +191,7 @@ pub(super) fn generate(rng: &mut DemoRng, world: &World, sink: &mut Sink) {
         .iter()
         .filter(|p| p.pregnancy.outcome.is_none() && p.pregnancy.hpht.is_some())
         .collect();
-    for _ in 0..cases {
+    for _ in 0..if households == 0 { 0 } else { cases } {
         let kind = weighted(rng, &[3.0, 3.0, 4.0]);
         if kind == 0 && !current.is_empty() {
             let plan = *pick(rng, &current);
