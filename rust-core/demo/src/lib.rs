@@ -21,6 +21,7 @@ pub mod growth;
 mod histories;
 mod identity;
 pub mod kupang;
+pub mod load;
 mod names;
 mod population;
 mod pregnancies;

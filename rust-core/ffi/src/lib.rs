@@ -5,11 +5,13 @@
 uniffi::setup_scaffolding!();
 
 mod codes;
+mod demo;
 mod error;
 mod forms;
 mod views;
 
 pub use codes::*;
+pub use demo::*;
 pub use error::IlpError;
 pub use forms::*;
 pub use views::*;
