@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The main job until the sync server exists: builds the demo kelurahan (Oesapa, Kota Kupang) into an
+# encrypted database with the `ilp` CLI and shows what a kader and a supervisor would see.
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${ILP_TOOLS_DIR:-$HOME/.cache/ilp-tools}/cargo-target}"
+OUT="${ILP_DEMO_DIR:-$REPO/build/demo}"
+HOUSEHOLDS="${HOUSEHOLDS:-1000}"
+mkdir -p "$OUT"
+cargo build -q --release -p ilp-cli
+ILP="$CARGO_TARGET_DIR/release/ilp"
+DB="$OUT/oesapa.db"
+rm -f "$DB" "$DB-wal" "$DB-shm"
+[[ -f "$OUT/demo.key" ]] || "$ILP" key generate --out "$OUT/demo.key"
+export ILP_DB="$DB"
+run() { echo; echo "\$ ilp $*"; "$ILP" --key-file "$OUT/demo.key" "$@"; }
+run init --admin-name "Admin Dinkes Kota Kupang"
+run demo --households "$HOUSEHOLDS" --seed 2026
+echo; echo "== What a kader of RW 001 sees: the households of RT 001 =="
+run --user kader.rw001.a list households --rt 53.71.03.1010/001/001
+echo; echo "== A kader searches a name typed in old spelling =="
+run --user kader.rw001.a search "soeharto"
+echo; echo "== What a supervisor checks: the database and what waits to be synced =="
+run --user supervisor.oesapa check
+echo; echo "Database: $DB (key in $OUT/demo.key)"

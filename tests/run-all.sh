@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Every test of the project, as CI runs it on a fresh clone: installs what it needs (Debian
+# packages, the Kotlin compiler from npm, JNA/JUnit from Maven Central, swiftlang in a trixie
+# chroot), reusing what is already there, then runs
+#   1. the Rust workspace tests (model, rules, store, sync, ffi, demo, cli),
+#   2. the Kotlin (JVM) binding tests, 3. the Swift (Linux) binding tests.
+# Ends with one line "all: N passed, M failed"; non-zero exit if anything failed.
+set -euo pipefail
+shopt -s inherit_errexit
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+log() { echo "run-all: $*" >&2; }
+
+# Build artefacts live outside the clone so CI's fresh clones reuse compiled dependencies.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${ILP_TOOLS_DIR:-$HOME/.cache/ilp-tools}/cargo-target}"
+export ILP_BUILD_DIR="${ILP_BUILD_DIR:-$REPO/build}"
+mkdir -p "$CARGO_TARGET_DIR" "$ILP_BUILD_DIR"
+
+need_pkgs=()
+for pkg in libssl-dev pkg-config; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
+done
+if ((${#need_pkgs[@]})); then
+    log "installing ${need_pkgs[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+fi
+
+passed=0
+failed=0
+status=0
+
+log "rust: cargo test (workspace)"
+rust_log="$ILP_BUILD_DIR/rust-tests.log"
+if cargo test --workspace 2>&1 | tee "$rust_log" | grep -E '^(test result|error|failures:|---- )'; then :; fi
+rust_rc=${PIPESTATUS[0]}
+rust_passed=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$rust_log" | awk '{s+=$4} END {print s+0}')
+rust_failed=$(grep -Eo '[0-9]+ failed' "$rust_log" | awk '{s+=$1} END {print s+0}')
+if [[ $rust_rc -ne 0 && $rust_failed -eq 0 ]]; then rust_failed=1; fi
+echo "rust: $rust_passed passed, $rust_failed failed"
+passed=$((passed + rust_passed)); failed=$((failed + rust_failed))
+[[ $rust_rc -eq 0 ]] || status=1
+
+bind_log="$ILP_BUILD_DIR/bindings-tests.log"
+if bash tests/bindings.sh 2>&1 | tee "$bind_log"; then :; else status=1; fi
+k=$(grep -Eo '^kotlin: [0-9]+ passed, [0-9]+ failed' "$bind_log" | tail -1 || true)
+if [[ -n "$k" ]]; then
+    passed=$((passed + $(awk '{print $2}' <<<"$k"))); failed=$((failed + $(awk '{print $4}' <<<"$k")))
+else
+    failed=$((failed + 1)); status=1
+fi
+s=$(grep -Eo 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$bind_log" | tail -1 || true)
+if [[ -n "$s" ]]; then
+    sp=$(awk '{print $2}' <<<"$s"); sf=$(awk '{print $5}' <<<"$s")
+    echo "swift: $((sp - sf)) passed, $sf failed"
+    passed=$((passed + sp - sf)); failed=$((failed + sf))
+else
+    failed=$((failed + 1)); status=1
+fi
+
+echo "all: $passed passed, $failed failed"
+exit $status
