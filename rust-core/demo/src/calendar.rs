@@ -99,13 +99,19 @@ mod tests {
         assert_eq!(s.len(), 12);
         assert_eq!(s[11], date!(2026 - 02 - 20));
         assert_eq!(s[0], date!(2025 - 03 - 20));
-        assert_eq!(session_on_or_after(20, date!(2026 - 02 - 21)), date!(2026 - 03 - 20));
+        assert_eq!(
+            session_on_or_after(20, date!(2026 - 02 - 21)),
+            date!(2026 - 03 - 20)
+        );
     }
 
     #[test]
     fn months_clamp_and_wita_is_utc_plus_eight() {
         assert_eq!(add_months(date!(2026 - 01 - 31), 1), date!(2026 - 02 - 28));
-        assert_eq!(add_months(date!(2026 - 01 - 15), -13), date!(2024 - 12 - 15));
+        assert_eq!(
+            add_months(date!(2026 - 01 - 15), -13),
+            date!(2024 - 12 - 15)
+        );
         let t = at_wita(date!(2026 - 03 - 02), 8 * 60);
         assert_eq!(t.to_datetime().hour(), 0);
         assert_eq!(t.date_at(wita()), date!(2026 - 03 - 02));

@@ -76,7 +76,12 @@ pub(crate) fn nik_region(rng: &mut DemoRng, local: f64) -> String {
 
 /// A mobile number in the stored `+62…` form (Telkomsel's 0812/0813/0821/0852/0853 dominate NTT).
 pub(crate) fn mobile_number(rng: &mut DemoRng) -> String {
-    let prefix = *pick(rng, &["812", "812", "813", "813", "821", "822", "852", "852", "853"]);
+    let prefix = *pick(
+        rng,
+        &[
+            "812", "812", "813", "813", "821", "822", "852", "852", "853",
+        ],
+    );
     let digits = if chance(rng, 0.7) { 8 } else { 9 };
     let mut s = format!("+62{prefix}");
     for _ in 0..digits {

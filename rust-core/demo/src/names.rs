@@ -116,8 +116,21 @@ const CHRISTIAN_FEMALE: &[&str] = &[
 
 /// Names given to Christian children born since about 2000.
 const MODERN_MALE: &[&str] = &[
-    "Kevin", "Rivaldo", "Gilbert", "Ryan", "Aldo", "Yehezkiel", "Jeremy", "Christian", "Dion",
-    "Marvel", "Glen", "Rafael", "Gerald", "Jordan", "Kenzo",
+    "Kevin",
+    "Rivaldo",
+    "Gilbert",
+    "Ryan",
+    "Aldo",
+    "Yehezkiel",
+    "Jeremy",
+    "Christian",
+    "Dion",
+    "Marvel",
+    "Glen",
+    "Rafael",
+    "Gerald",
+    "Jordan",
+    "Kenzo",
 ];
 const MODERN_FEMALE: &[&str] = &[
     "Gloria", "Grace", "Angelina", "Jesika", "Keyla", "Vania", "Cindy", "Olivia", "Yemima",
@@ -265,25 +278,30 @@ const MUSLIM_FAMILY: &[&str] = &[
     "Ama",
 ];
 
+fn pick_name(rng: &mut DemoRng, names: &[&'static str]) -> &'static str {
+    let name: &&'static str = pick(rng, names);
+    name
+}
+
 pub(crate) fn family_name(rng: &mut DemoRng, faith: Faith) -> &'static str {
     match faith {
-        Faith::Christian => *pick(rng, CHRISTIAN_FAMILY),
-        Faith::Muslim => *pick(rng, MUSLIM_FAMILY),
+        Faith::Christian => pick_name(rng, CHRISTIAN_FAMILY),
+        Faith::Muslim => pick_name(rng, MUSLIM_FAMILY),
     }
 }
 
 fn one_given(rng: &mut DemoRng, sex: Sex, faith: Faith, birth_year: i32) -> &'static str {
     match (faith, sex) {
         (Faith::Christian, Sex::Male) if birth_year >= 2000 && chance(rng, 0.4) => {
-            *pick(rng, MODERN_MALE)
+            pick_name(rng, MODERN_MALE)
         }
         (Faith::Christian, Sex::Female) if birth_year >= 2000 && chance(rng, 0.4) => {
-            *pick(rng, MODERN_FEMALE)
+            pick_name(rng, MODERN_FEMALE)
         }
-        (Faith::Christian, Sex::Male) => *pick(rng, CHRISTIAN_MALE),
-        (Faith::Christian, Sex::Female) => *pick(rng, CHRISTIAN_FEMALE),
-        (Faith::Muslim, Sex::Male) => *pick(rng, MUSLIM_MALE),
-        (Faith::Muslim, Sex::Female) => *pick(rng, MUSLIM_FEMALE),
+        (Faith::Christian, Sex::Male) => pick_name(rng, CHRISTIAN_MALE),
+        (Faith::Christian, Sex::Female) => pick_name(rng, CHRISTIAN_FEMALE),
+        (Faith::Muslim, Sex::Male) => pick_name(rng, MUSLIM_MALE),
+        (Faith::Muslim, Sex::Female) => pick_name(rng, MUSLIM_FEMALE),
     }
 }
 

@@ -173,7 +173,13 @@ impl Builder<'_> {
         let surname = self.family.name;
         let head = self.add(Sex::Male, father_days, Relation::Head, surname, None);
         let wife_family = self.wife_family();
-        let wife = self.add(Sex::Female, mother_days, Relation::Spouse, wife_family, None);
+        let wife = self.add(
+            Sex::Female,
+            mother_days,
+            Relation::Spouse,
+            wife_family,
+            None,
+        );
         (head, wife)
     }
 
@@ -316,7 +322,7 @@ impl Builder<'_> {
         }
         let married_sex = if married_son { Sex::Male } else { Sex::Female };
         kids.push((married_days, married_sex, true));
-        kids.sort_by(|a, b| b.0.cmp(&a.0));
+        kids.sort_by_key(|k| std::cmp::Reverse(k.0));
         let head_family = surname.or(grandma_name);
         let mut married = 0;
         for (age, sex, is_married) in kids {

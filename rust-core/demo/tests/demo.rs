@@ -135,7 +135,10 @@ fn check_structure(data: &DemoData) {
         if let Some(h) = p.household {
             assert!(households.contains(&h));
             if current != Some(h) {
-                assert!(finished_households.insert(h), "household members contiguous");
+                assert!(
+                    finished_households.insert(h),
+                    "household members contiguous"
+                );
                 current = Some(h);
             }
         } else {
@@ -196,7 +199,11 @@ fn structure_of_the_big_kelurahan() {
         *per_rt.entry(h.rt).or_default() += 1;
     }
     assert!(per_rt.values().all(|n| (40..=72).contains(n)), "{per_rt:?}");
-    let unidentified = data.persons.iter().filter(|p| p.household.is_none()).count();
+    let unidentified = data
+        .persons
+        .iter()
+        .filter(|p| p.household.is_none())
+        .count();
     assert!((1..=2).contains(&unidentified));
 }
 
@@ -209,7 +216,11 @@ fn structure_of_small_kelurahan() {
         if households <= 20 {
             assert_eq!((data.rw_ids().len(), data.rt_ids().len()), (1, 1));
         }
-        let unidentified = data.persons.iter().filter(|p| p.household.is_none()).count();
+        let unidentified = data
+            .persons
+            .iter()
+            .filter(|p| p.household.is_none())
+            .count();
         assert_eq!(unidentified > 0, households >= 100);
     }
 }
@@ -305,7 +316,13 @@ fn age_structure_is_young() {
     let single = data
         .households
         .iter()
-        .filter(|h| data.persons.iter().filter(|p| p.household == Some(h.id)).count() == 1)
+        .filter(|h| {
+            data.persons
+                .iter()
+                .filter(|p| p.household == Some(h.id))
+                .count()
+                == 1
+        })
         .count();
     assert!(single > 0);
 }
@@ -526,7 +543,9 @@ fn measurements_and_doses_are_plausible() {
         let expected: Vec<u8> = (1..=list.len() as u8).collect();
         assert_eq!(list, expected, "{antigen} doses count from 1 without gaps");
     }
-    eprintln!("{weighings} weighings, {falters} flat or falling; {hypertensive} BP ≥ 140; {kek} LiLA < 23.5");
+    eprintln!(
+        "{weighings} weighings, {falters} flat or falling; {hypertensive} BP ≥ 140; {kek} LiLA < 23.5"
+    );
     assert!(falters * 20 > weighings && falters * 3 < weighings);
     assert!(hypertensive > 0 && kek > 0);
     let referrals = data
@@ -547,13 +566,21 @@ fn same_config_same_bytes_other_seed_other_data() {
     assert!(a != c);
     // Today is an input too.
     let d = generate(&DemoConfig::new(11, 300, date!(2025 - 09 - 01)));
-    assert!(d.persons.iter().all(|p| p.birth.unwrap().date <= date!(2025 - 09 - 01)));
+    assert!(
+        d.persons
+            .iter()
+            .all(|p| p.birth.unwrap().date <= date!(2025 - 09 - 01))
+    );
 }
 
 #[test]
 fn old_spellings_and_muslim_names_are_there_to_find() {
     let data = big();
-    let names: Vec<&str> = data.persons.iter().filter_map(|p| p.name.as_deref()).collect();
+    let names: Vec<&str> = data
+        .persons
+        .iter()
+        .filter_map(|p| p.name.as_deref())
+        .collect();
     let has = |s: &str| names.iter().filter(|n| n.contains(s)).count();
     assert!(has("oe") > 20, "old spelling oe");
     assert!(has("Dj") > 10, "old spelling dj");

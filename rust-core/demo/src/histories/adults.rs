@@ -55,13 +55,7 @@ fn measurement(rng: &mut DemoRng, sex: Sex, age: i32) -> Measurement {
     }
 }
 
-fn screen(
-    rng: &mut DemoRng,
-    world: &World,
-    sink: &mut Sink,
-    person: &Person,
-    rw: usize,
-) {
+fn screen(rng: &mut DemoRng, world: &World, sink: &mut Sink, person: &Person, rw: usize) {
     let (Some(sex), Some(birth)) = (person.sex, person.birth) else {
         return;
     };

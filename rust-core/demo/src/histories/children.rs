@@ -117,7 +117,8 @@ fn plan_doses(
     let incomplete = chance(rng, 0.1);
     let mut doses = Vec::new();
     for (vaccine, ages, never_from) in SCHEDULE {
-        let stop_at = (incomplete && chance(rng, 0.5)).then(|| between(rng, 0, ages.len() as i64 - 1) as usize);
+        let stop_at = (incomplete && chance(rng, 0.5))
+            .then(|| between(rng, 0, ages.len() as i64 - 1) as usize);
         let mut last: Option<Date> = None;
         for (k, &months) in ages.iter().enumerate() {
             if stop_at.is_some_and(|s| k >= s) {
@@ -236,7 +237,8 @@ impl Growth {
         self.last_weight = Some(weight);
 
         let muac = (age_m >= 6.0).then(|| {
-            let m = median_muac(self.sex, age_m) * (1.0 + 0.8 * (self.weight_for_length + self.wobble))
+            let m = median_muac(self.sex, age_m)
+                * (1.0 + 0.8 * (self.weight_for_length + self.wobble))
                 + 0.25 * normal(rng);
             round1(m.clamp(12.0, 17.0))
         });
@@ -411,7 +413,12 @@ fn child(
             record_history(rng, sink, v, kader, &doses);
         }
         for d in doses.iter().filter(|d| d.slot == Slot::Session(index)) {
-            sink.part(rng, v, bidan, immunization(d.vaccine, d.number, d.given_on, false));
+            sink.part(
+                rng,
+                v,
+                bidan,
+                immunization(d.vaccine, d.number, d.given_on, false),
+            );
         }
         vitamin_a(rng, sink, v, kader, birth, *session);
         index += 1;
@@ -419,14 +426,32 @@ fn child(
 }
 
 /// Doses from before the year on record, copied from the Buku KIA by the kader at the first visit.
-fn record_history(rng: &mut DemoRng, sink: &mut Sink, v: VisitRef, kader: Recorder, doses: &[Dose]) {
+fn record_history(
+    rng: &mut DemoRng,
+    sink: &mut Sink,
+    v: VisitRef,
+    kader: Recorder,
+    doses: &[Dose],
+) {
     for d in doses.iter().filter(|d| d.slot == Slot::History) {
-        sink.part(rng, v, kader, immunization(d.vaccine, d.number, d.given_on, true));
+        sink.part(
+            rng,
+            v,
+            kader,
+            immunization(d.vaccine, d.number, d.given_on, true),
+        );
     }
 }
 
 /// Vitamin A capsules in February and August: blue at 6-11 months, red at 12-59.
-fn vitamin_a(rng: &mut DemoRng, sink: &mut Sink, v: VisitRef, kader: Recorder, birth: Date, on: Date) {
+fn vitamin_a(
+    rng: &mut DemoRng,
+    sink: &mut Sink,
+    v: VisitRef,
+    kader: Recorder,
+    birth: Date,
+    on: Date,
+) {
     if !matches!(on.month(), Month::February | Month::August) {
         return;
     }

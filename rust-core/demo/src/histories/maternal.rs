@@ -53,8 +53,8 @@ impl Mother {
 
     fn measure(&self, rng: &mut DemoRng, weeks: i64) -> Measurement {
         let gained = self.gain_rate * (weeks - 13).max(0) as f64;
-        let weight = (self.weight_before + gained + normal_in(rng, 0.0, 0.3, -1.0, 1.0))
-            .clamp(35.0, 110.0);
+        let weight =
+            (self.weight_before + gained + normal_in(rng, 0.0, 0.3, -1.0, 1.0)).clamp(35.0, 110.0);
         // Pregnancy hypertension shows from 20 weeks.
         let (sys, dia) = blood_pressure(rng, self.hypertensive && weeks >= 20);
         Measurement {

@@ -87,7 +87,9 @@ impl Sink {
             recorded_by: by.user,
             device: by.device,
             occurred_at: visit.at,
-            recorded_at: Timestamp::from_millis(visit.at.millis() + minutes_ms(between(rng, 3, 15))),
+            recorded_at: Timestamp::from_millis(
+                visit.at.millis() + minutes_ms(between(rng, 3, 15)),
+            ),
             payload,
         });
     }

@@ -204,7 +204,9 @@ pub(super) fn generate(rng: &mut DemoRng, world: &World, sink: &mut Sink) {
             let hpht = plan.pregnancy.hpht.expect("filtered");
             let from = (hpht + Duration::days(8 * 7)).min(today);
             let at = when(rng, from, today);
-            let bidan = world.staff.bidan_for(world.pop.household_rw[plan.household]);
+            let bidan = world
+                .staff
+                .bidan_for(world.pop.household_rw[plan.household]);
             let mut visit = home_visit();
             visit.pregnancy = Some(plan.pregnancy.id);
             let case = pick(rng, &PREGNANCY);
