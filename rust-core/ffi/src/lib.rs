@@ -474,13 +474,14 @@ impl IlpCore {
         })
     }
 
-    /// Closes the database (app to background; iOS kills apps holding SQLite locks).
-    pub fn close(&self) -> Result<(), IlpError> {
+    /// Closes the database (app to background; iOS kills apps holding SQLite locks). Named apart
+    /// from `close()`, which Kotlin's AutoCloseable gives every uniffi object.
+    pub fn close_database(&self) -> Result<(), IlpError> {
         Ok(self.store.close()?)
     }
 
-    /// Reopens after `close` (app back in the foreground).
-    pub fn reopen(&self) -> Result<(), IlpError> {
+    /// Reopens after `close_database` (app back in the foreground).
+    pub fn reopen_database(&self) -> Result<(), IlpError> {
         self.store.reopen(now())?;
         Ok(())
     }

@@ -277,9 +277,9 @@ fn duplicate_nik_names_the_existing_person_and_merge_keeps_histories() {
 fn close_and_reopen_around_the_background() {
     let (_dir, path, summary) = setup(10);
     let core = open_as(&path, &summary.usernames[0]);
-    core.close().unwrap();
+    core.close_database().unwrap();
     assert!(matches!(core.area_tree(), Err(IlpError::Storage { .. })));
-    core.reopen().unwrap();
+    core.reopen_database().unwrap();
     assert!(!core.area_tree().unwrap().is_empty());
     let wrong = IlpCore::open(OpenConfig {
         db_path: path.clone(),
