@@ -1,5 +1,6 @@
 //! Random draws on the one seeded generator: ids, coins, picks and normal deviates. Everything
-//! random in the demo goes through here, so a seed fixes the whole data set.
+//! random in the demo goes through here, so a seed fixes the whole data set, and only exact
+//! arithmetic is used on the way so the same seed gives the same data on every platform.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -35,7 +36,8 @@ pub(crate) fn uniform(rng: &mut DemoRng, lo: f64, hi: f64) -> f64 {
 }
 
 pub(crate) fn pick<'a, T>(rng: &mut DemoRng, items: &'a [T]) -> &'a T {
-    &items[rng.random_range(0..items.len())]
+    // Through i64, never usize, so 32-bit phones draw the same index as 64-bit machines.
+    &items[between(rng, 0, items.len() as i64 - 1) as usize]
 }
 
 /// Index drawn with the given relative weights.
@@ -48,17 +50,24 @@ pub(crate) fn weighted(rng: &mut DemoRng, weights: &[f64]) -> usize {
         }
         x -= w;
     }
-    weights.len() - 1
+    // Rounding can leave a sliver past the end: the last index that can be drawn at all.
+    weights
+        .iter()
+        .rposition(|w| *w > 0.0)
+        .unwrap_or(weights.len() - 1)
 }
 
-/// Standard normal deviate (Box-Muller), cut at ±3.5 so no draw lands outside physiology.
+/// Standard normal deviate, cut at ±3.46. Irwin-Hall (the sum of four uniforms, centred and
+/// scaled to unit variance; its tails are a little light, P(z < −2) is 2.1% instead of 2.3%)
+/// rather than Box-Muller: it needs only additions and a multiplication, which IEEE 754 makes
+/// bit-exact everywhere, while `ln` and `cos` come from each platform's libm and may differ in the
+/// last bit between a phone and a server, then flip a later comparison and change the data.
 pub(crate) fn normal(rng: &mut DemoRng) -> f64 {
-    // 1 - u keeps the logarithm's argument in (0, 1].
-    let u1 = 1.0 - rng.random::<f64>();
-    let u2 = rng.random::<f64>();
-    let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-    z.clamp(-3.5, 3.5)
+    let sum: f64 = (0..4).map(|_| rng.random::<f64>()).sum();
+    (sum - 2.0) * SQRT_3
 }
+
+const SQRT_3: f64 = 1.732_050_807_568_877_2;
 
 /// Normal with mean and standard deviation, clamped to `lo..=hi`.
 pub(crate) fn normal_in(rng: &mut DemoRng, mean: f64, sd: f64, lo: f64, hi: f64) -> f64 {

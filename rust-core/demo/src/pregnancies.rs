@@ -2,7 +2,7 @@
 //! (about 1%, a live birth in the last three months whose baby is already a household member).
 
 use crate::calendar::at_wita;
-use crate::draw::{DemoRng, between, new_id, pick, uniform, weighted};
+use crate::draw::{DemoRng, between, new_id, pick, weighted};
 use crate::population::{Population, woman_15_49};
 use ilp_model::pregnancy::{OutcomeKind, edd_from_hpht};
 use ilp_model::{Person, PersonId, Pregnancy, PregnancyId, PregnancyOutcome, Relation, Sex};
@@ -34,15 +34,19 @@ fn age_days(p: &Person, today: Date) -> i64 {
     p.birth.map_or(i64::MAX, |b| b.age_days(today))
 }
 
-/// Weighted sampling without replacement (Efraimidis-Spirakis): the `k` largest `u^(1/w)`.
+/// `k` distinct indices drawn with probability proportional to `weights`, one after another
+/// (exact arithmetic only, see `draw::normal`), in ascending order.
 fn weighted_sample(rng: &mut DemoRng, weights: &[f64], k: usize) -> Vec<usize> {
-    let mut keys: Vec<(f64, usize)> = weights
-        .iter()
-        .enumerate()
-        .map(|(i, &w)| (uniform(rng, 1e-12, 1.0).powf(1.0 / w.max(1e-6)), i))
-        .collect();
-    keys.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut chosen: Vec<usize> = keys.into_iter().take(k).map(|(_, i)| i).collect();
+    let mut left = weights.to_vec();
+    let mut chosen = Vec::with_capacity(k);
+    for _ in 0..k.min(weights.len()) {
+        if left.iter().all(|w| *w <= 0.0) {
+            break;
+        }
+        let i = weighted(rng, &left);
+        chosen.push(i);
+        left[i] = 0.0;
+    }
     chosen.sort_unstable();
     chosen
 }

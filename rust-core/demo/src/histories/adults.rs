@@ -17,7 +17,8 @@ fn measurement(rng: &mut DemoRng, sex: Sex, age: i32) -> Measurement {
     } - if age < 18 { 3.0 } else { 0.0 };
     let height = height.max(140.0);
     let bmi = normal_in(rng, if age >= 60 { 22.0 } else { 23.5 }, 4.0, 16.0, 38.0);
-    let weight = (bmi * (height / 100.0).powi(2)).clamp(35.0, 110.0);
+    let metres = height / 100.0;
+    let weight = (bmi * metres * metres).clamp(35.0, 110.0);
 
     // Blood pressure rises with age; hypertension emerges from the spread.
     let years_over_20 = f64::from((age - 20).max(0));

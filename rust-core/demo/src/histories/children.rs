@@ -181,7 +181,7 @@ struct Growth {
     length_dev: f64,
     /// Relative weight for length.
     weight_for_length: f64,
-    /// Month-to-month deviation of weight (log scale).
+    /// Month-to-month relative deviation of weight.
     wobble: f64,
     last_weight: Option<f64>,
     last_length: Option<(f64, HeightMethod)>,
@@ -194,7 +194,7 @@ impl Growth {
         Self {
             sex,
             length_dev: -0.05 + 0.04 * normal(rng),
-            weight_for_length: -0.035 + 0.08 * normal(rng),
+            weight_for_length: -0.03 + 0.08 * normal(rng),
             wobble: 0.0,
             last_weight: None,
             last_length: None,
@@ -223,9 +223,9 @@ impl Growth {
         self.last_length = Some((length, method));
 
         let mut weight = median_weight(self.sex, age_m)
-            * length_factor.powf(1.8)
+            * along_the_curve(self.length_dev * ramp)
             * (1.0 + self.weight_for_length)
-            * self.wobble.exp()
+            * (1.0 + self.wobble + 0.5 * self.wobble * self.wobble)
             + 0.05 * normal(rng);
         // Now and then the dacin reads the same as last month: a flat line (T on the KMS).
         if let Some(last) = self.last_weight
@@ -250,6 +250,12 @@ impl Growth {
             ..Default::default()
         }
     }
+}
+
+/// How weight follows a relative length deviation `d` along the WHO median curves, where weight
+/// grows as about length^1.8: `(1 + d)^1.8` to second order (no `powf`, see `draw::normal`).
+fn along_the_curve(d: f64) -> f64 {
+    1.0 + 1.8 * d + 0.72 * d * d
 }
 
 fn rng_unit(rng: &mut DemoRng) -> f64 {
