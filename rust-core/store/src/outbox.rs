@@ -74,30 +74,33 @@ pub(crate) fn append(
     Ok(tx.last_insert_rowid())
 }
 
-fn row_to_entry(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    Option<String>,
-)> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-    ))
+fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxEntry> {
+    let conversion = |i: usize, e: Box<dyn std::error::Error + Send + Sync>| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e)
+    };
+    let op: String = r.get(3)?;
+    let hlc: String = r.get(4)?;
+    let payload: String = r.get(5)?;
+    let state: String = r.get(7)?;
+    Ok(OutboxEntry {
+        seq: r.get(0)?,
+        entity: r.get(1)?,
+        entity_id: r.get(2)?,
+        op: if op == "append" {
+            OutboxOp::Append
+        } else {
+            OutboxOp::Upsert
+        },
+        hlc: hlc.parse().map_err(|e| conversion(4, Box::new(e)))?,
+        payload: serde_json::from_str(&payload).map_err(|e| conversion(5, Box::new(e)))?,
+        created_at: Timestamp::from_millis(r.get(6)?),
+        state: match state.as_str() {
+            "acked" => OutboxState::Acked,
+            "refused" => OutboxState::Refused,
+            _ => OutboxState::Pending,
+        },
+        refusal: r.get(8)?,
+    })
 }
 
 /// Pending entries after `after_seq`, in sequence order, at most `limit`.
@@ -106,32 +109,8 @@ pub fn pending(conn: &Connection, after_seq: i64, limit: usize) -> Result<Vec<Ou
         "SELECT seq, entity, entity_id, op, hlc, payload, created_at, state, refusal FROM outbox
          WHERE state = 'pending' AND seq > ?1 ORDER BY seq LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![after_seq, limit as i64], row_to_entry)?;
-    rows.map(|r| {
-        let (seq, entity, entity_id, op, hlc, payload, created_at, state, refusal) = r?;
-        Ok(OutboxEntry {
-            seq,
-            entity,
-            entity_id,
-            op: if op == "append" {
-                OutboxOp::Append
-            } else {
-                OutboxOp::Upsert
-            },
-            hlc: hlc
-                .parse()
-                .map_err(|e| crate::StoreError::Malformed(format!("outbox hlc: {e}")))?,
-            payload: serde_json::from_str(&payload)?,
-            created_at: Timestamp::from_millis(created_at),
-            state: match state.as_str() {
-                "acked" => OutboxState::Acked,
-                "refused" => OutboxState::Refused,
-                _ => OutboxState::Pending,
-            },
-            refusal,
-        })
-    })
-    .collect()
+    let rows = stmt.query_map(params![after_seq, limit as i64], entry_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Marks every pending entry up to and including `seq` acknowledged (the server stored them).
