@@ -338,6 +338,35 @@ mod tests {
         assert!(!format!("{nik:?}").contains("1207900003"));
     }
 
+    proptest::proptest! {
+        /// Any NIK built from a real date, a known province and a non-zero serial parses, and
+        /// reads back the sex and birth fields it was built from.
+        #[test]
+        fn built_niks_parse_and_read_back(
+            prov in proptest::sample::select(PROVINCE_CODES),
+            kab in 1u8..=99, kec in 1u8..=99,
+            days in 0i64..36_500, female in proptest::bool::ANY, serial in 1u16..=9999,
+        ) {
+            let birth = time::macros::date!(1926 - 01 - 01) + time::Duration::days(days);
+            let day = birth.day() + if female { 40 } else { 0 };
+            let raw = format!(
+                "{prov:02}{kab:02}{kec:02}{day:02}{:02}{:02}{serial:04}",
+                u8::from(birth.month()),
+                birth.year().rem_euclid(100)
+            );
+            let nik = Nik::parse("nik", &raw).unwrap();
+            let sex = if female { Sex::Female } else { Sex::Male };
+            proptest::prop_assert_eq!(nik.sex(), sex);
+            proptest::prop_assert!(nik.check_against(Some(sex), Some(&BirthDate::exact(birth))).is_empty());
+        }
+
+        /// Nothing but 16 digits ever parses.
+        #[test]
+        fn other_lengths_never_parse(raw in "[0-9]{0,15}|[0-9]{17,20}") {
+            proptest::prop_assert!(Nik::parse("nik", &raw).is_err());
+        }
+    }
+
     #[test]
     fn kk_numbers() {
         assert!(KkNumber::parse("kk_number", "5371010101200012").is_ok());

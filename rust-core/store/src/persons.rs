@@ -200,6 +200,12 @@ fn write_row(wtx: &WriteTx<'_>, p: &Person, hlc_fields: &str, insert: bool) -> R
     Ok(())
 }
 
+/// What search matches a person by: the name, or for an unidentified person the description
+/// ("pasar oesapa" finds the man registered there).
+pub(crate) fn searchable_text(p: &Person) -> Option<&str> {
+    p.name.as_deref().or(p.description.as_deref())
+}
+
 /// Rebuilds the person's rows in the name-gram index.
 pub(crate) fn index_name(wtx: &WriteTx<'_>, id: PersonId, name: Option<&str>) -> Result<()> {
     let ids = id.to_string();
@@ -238,7 +244,7 @@ pub fn insert_person(wtx: &mut WriteTx<'_>, p: &Person) -> Result<()> {
     }
     let (_, clocks) = wtx.record_change("person", &p.id.to_string(), person_fields(p), None)?;
     write_row(wtx, p, &clocks, true)?;
-    index_name(wtx, p.id, p.name.as_deref())
+    index_name(wtx, p.id, searchable_text(p))
 }
 
 /// Validates and inserts a new person in `household` (or none). Mother references to other
@@ -308,11 +314,11 @@ pub fn edit_person(
         [id.to_string()],
         |r| r.get(0),
     )?;
-    let name_changed = changed.contains_key("name");
+    let name_changed = changed.contains_key("name") || changed.contains_key("description");
     let (_, clocks) = wtx.record_change("person", &id.to_string(), changed, Some(&prev))?;
     write_row(wtx, &new, &clocks, false)?;
     if name_changed {
-        index_name(wtx, id, new.name.as_deref())?;
+        index_name(wtx, id, searchable_text(&new))?;
     }
     Ok(warnings)
 }
@@ -329,11 +335,11 @@ pub(crate) fn set_fields(wtx: &mut WriteTx<'_>, updated: &Person) -> Result<()> 
         [updated.id.to_string()],
         |r| r.get(0),
     )?;
-    let name_changed = changed.contains_key("name");
+    let name_changed = changed.contains_key("name") || changed.contains_key("description");
     let (_, clocks) = wtx.record_change("person", &updated.id.to_string(), changed, Some(&prev))?;
     write_row(wtx, updated, &clocks, false)?;
     if name_changed {
-        index_name(wtx, updated.id, updated.name.as_deref())?;
+        index_name(wtx, updated.id, searchable_text(updated))?;
     }
     Ok(())
 }

@@ -173,12 +173,8 @@ fn by_name(conn: &Connection, query: &str) -> Result<Vec<SearchHit>> {
         let marks = vec!["?"; chunk.len()].join(",");
         let sql = format!("{HIT_SELECT} WHERE p.id IN ({marks}) AND p.merged_into IS NULL");
         for mut h in hit_rows(conn, &sql, chunk, MatchedBy::Name)? {
-            if let Some(score) = h
-                .person
-                .name
-                .as_deref()
-                .and_then(|n| name_match::match_score(query, n))
-            {
+            let text = crate::persons::searchable_text(&h.person);
+            if let Some(score) = text.and_then(|n| name_match::match_score(query, n)) {
                 h.score = score;
                 hits.push(h);
             }

@@ -530,6 +530,13 @@ fn merging_an_unidentified_record_keeps_both_histories() {
     store
         .write(&ctx(tree.kader), |w| events::record_visit(w, &emergency))
         .unwrap();
+    let found = store
+        .read(|c| search::search(c, "pasar oesapa", None, 10))
+        .unwrap();
+    assert_eq!(
+        found[0].person.id, stranger,
+        "an unidentified person is found by the description"
+    );
     let result = store
         .write(&ctx(tree.kader), |w| {
             merge::merge_persons(w, known, stranger)
