@@ -32,8 +32,10 @@ status=0
 
 log "rust: cargo test (default members; uniffi-bindgen is built by tests/lib/build-core.sh)"
 rust_log="$ILP_BUILD_DIR/rust-tests.log"
-if cargo test 2>&1 | tee "$rust_log" | grep -E '^(test result|error|failures:|---- )'; then :; fi
+set +e
+cargo test 2>&1 | tee "$rust_log" | grep -E '^(test result|error|failures:|---- |test .* FAILED)'
 rust_rc=${PIPESTATUS[0]}
+set -e
 rust_passed=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$rust_log" | awk '{s+=$4} END {print s+0}')
 rust_failed=$(grep -Eo '[0-9]+ failed' "$rust_log" | awk '{s+=$1} END {print s+0}')
 if [[ $rust_rc -ne 0 && $rust_failed -eq 0 ]]; then rust_failed=1; fi
