@@ -94,6 +94,18 @@ fn check_structure(data: &DemoData) {
     for h in &data.households {
         assert!(rts.contains(&h.rt));
     }
+    let mut heads: HashMap<_, usize> = HashMap::new();
+    for p in &data.persons {
+        if p.relation == Some(ilp_model::Relation::Head) {
+            *heads.entry(p.household).or_default() += 1;
+        }
+    }
+    assert!(
+        data.households
+            .iter()
+            .all(|h| heads.get(&Some(h.id)) == Some(&1)),
+        "one head per household"
+    );
 
     // Posyandu: one per RW, serving exactly its RT.
     assert_eq!(data.posyandu.len(), data.layout.rws.len());
