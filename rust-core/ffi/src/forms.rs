@@ -225,43 +225,45 @@ pub struct VisitForm {
     pub note: Option<String>,
 }
 
+/// The measurement part of a form, with its glucose timing code checked.
+pub(crate) fn measurement(m: &MeasurementForm) -> Result<Measurement, IlpError> {
+    Ok(Measurement {
+        weight_kg: m.weight_kg,
+        length_or_height_cm: m.length_or_height_cm,
+        height_method: m.measured_lying.map(|l| {
+            if l {
+                HeightMethod::Recumbent
+            } else {
+                HeightMethod::Standing
+            }
+        }),
+        head_circumference_cm: m.head_circumference_cm,
+        muac_cm: m.muac_cm,
+        systolic_mmhg: m.systolic_mmhg,
+        diastolic_mmhg: m.diastolic_mmhg,
+        blood_glucose_mg_dl: m.blood_glucose_mg_dl,
+        glucose_timing: match m.glucose_timing.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("fasting") => Some(GlucoseTiming::Fasting),
+            Some("random") => Some(GlucoseTiming::Random),
+            Some("two_hours_after_meal") => Some(GlucoseTiming::TwoHoursAfterMeal),
+            Some(_) => {
+                return Err(validation(
+                    "measurement.glucose_timing",
+                    "must be fasting, random or two_hours_after_meal",
+                ));
+            }
+        },
+    })
+}
+
 fn known<T>(field: &str, r: Result<T, ilp_model::ValidationError>) -> Result<T, IlpError> {
     r.map_err(|e| validation(field, e.reason))
 }
 
 impl VisitForm {
     pub(crate) fn to_input(&self, now: Timestamp) -> Result<VisitInput, IlpError> {
-        let measurement = match &self.measurement {
-            None => None,
-            Some(m) => Some(Measurement {
-                weight_kg: m.weight_kg,
-                length_or_height_cm: m.length_or_height_cm,
-                height_method: m.measured_lying.map(|l| {
-                    if l {
-                        HeightMethod::Recumbent
-                    } else {
-                        HeightMethod::Standing
-                    }
-                }),
-                head_circumference_cm: m.head_circumference_cm,
-                muac_cm: m.muac_cm,
-                systolic_mmhg: m.systolic_mmhg,
-                diastolic_mmhg: m.diastolic_mmhg,
-                blood_glucose_mg_dl: m.blood_glucose_mg_dl,
-                glucose_timing: match m.glucose_timing.as_deref().map(str::trim) {
-                    None | Some("") => None,
-                    Some("fasting") => Some(GlucoseTiming::Fasting),
-                    Some("random") => Some(GlucoseTiming::Random),
-                    Some("two_hours_after_meal") => Some(GlucoseTiming::TwoHoursAfterMeal),
-                    Some(_) => {
-                        return Err(validation(
-                            "measurement.glucose_timing",
-                            "must be fasting, random or two_hours_after_meal",
-                        ));
-                    }
-                },
-            }),
-        };
+        let measurement = self.measurement.as_ref().map(measurement).transpose()?;
         let immunizations = self
             .immunizations
             .iter()

@@ -464,6 +464,63 @@ impl IlpCore {
             .to_string())
     }
 
+    /// Records how a pregnancy ended (`live_birth`, `stillbirth`, `miscarriage`, `unknown`) and
+    /// when, to the hour: the KF and KN windows start from it.
+    pub fn record_pregnancy_outcome(
+        &self,
+        pregnancy_id: String,
+        outcome: String,
+        at_ms: i64,
+        place: Option<String>,
+    ) -> Result<(), IlpError> {
+        let id: ilp_model::PregnancyId = forms::parse_id("pregnancy_id", &pregnancy_id)?;
+        let pregnancy = self.store.read(|c| pregnancies::get(c, id))?;
+        self.check_person(pregnancy.person)?;
+        let kind = ilp_model::pregnancy::OutcomeKind::parse_known("outcome", &outcome)
+            .map_err(|e| error::validation(e.field, e.reason))?;
+        Ok(self.store.write(&self.ctx(), |w| {
+            pregnancies::record_outcome(
+                w,
+                id,
+                kind,
+                Timestamp::from_millis(at_ms),
+                place.as_deref(),
+            )
+        })?)
+    }
+
+    /// Withdraws a recorded event (entered for the wrong person, or twice); the history keeps
+    /// the correction, not the mistake.
+    pub fn void_event(&self, event_id: String, reason: String) -> Result<String, IlpError> {
+        let id: ilp_model::EventId = forms::parse_id("event_id", &event_id)?;
+        let event = self.store.read(|c| events::load_event(c, id))?;
+        self.check_person(event.person)?;
+        Ok(self
+            .store
+            .write(&self.ctx(), |w| events::void_event(w, id, &reason))?
+            .to_string())
+    }
+
+    /// Replaces a recorded measurement (a mistyped weight); the new values are checked like new
+    /// input.
+    pub fn amend_measurement(
+        &self,
+        event_id: String,
+        measurement: MeasurementForm,
+        reason: String,
+    ) -> Result<String, IlpError> {
+        let id: ilp_model::EventId = forms::parse_id("event_id", &event_id)?;
+        let event = self.store.read(|c| events::load_event(c, id))?;
+        self.check_person(event.person)?;
+        let replacement = ilp_model::EventPayload::Measurement(forms::measurement(&measurement)?);
+        Ok(self
+            .store
+            .write(&self.ctx(), |w| {
+                events::amend_event(w, id, replacement, &reason)
+            })?
+            .to_string())
+    }
+
     /// Counts for the sync screen: records waiting to be sent, refused by the server, sent.
     pub fn outbox_status(&self) -> Result<OutboxStatus, IlpError> {
         let s = self.store.outbox_stats()?;

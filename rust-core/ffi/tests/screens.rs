@@ -146,6 +146,65 @@ fn a_kader_registers_searches_records_and_reads_back() {
             .len(),
         2
     );
+
+    // A mistyped weight is amended, then a wrong entry voided; the household screen follows.
+    let card_of = |id: &str| {
+        core.household_detail(reg.household_id.clone())
+            .unwrap()
+            .members
+            .into_iter()
+            .find(|m| m.person_id == id)
+            .unwrap()
+    };
+    let mut fixed = visit(&reg.member_ids[1]).measurement.unwrap();
+    fixed.weight_kg = Some(7.6);
+    core.amend_measurement(rec.event_ids[0].clone(), fixed, "salah ketik".into())
+        .unwrap();
+    assert_eq!(card_of(&reg.member_ids[1]).latest.weight_kg, Some(7.6));
+    core.void_event(rec.event_ids[0].clone(), "salah orang".into())
+        .unwrap();
+    assert_eq!(card_of(&reg.member_ids[1]).latest.weight_kg, None);
+    assert!(matches!(
+        core.void_event(rec.event_ids[0].clone(), "lagi".into()),
+        Err(IlpError::Validation { field, .. }) if field == "target"
+    ));
+
+    // A pregnancy, and its outcome.
+    let pregnancy = core
+        .register_pregnancy(reg.member_ids[0].clone(), Some("2026-06-01".into()), None)
+        .unwrap();
+    assert_eq!(
+        card_of(&reg.member_ids[0])
+            .pregnancy
+            .unwrap()
+            .edd
+            .as_deref(),
+        Some("2027-03-08")
+    );
+    assert!(matches!(
+        core.register_pregnancy(reg.member_ids[1].clone(), Some("2026-06-01".into()), None),
+        Err(IlpError::Validation { .. })
+    ));
+    assert!(matches!(
+        core.record_pregnancy_outcome(pregnancy.clone(), "twins".into(), 0, None),
+        Err(IlpError::Validation { field, .. }) if field == "outcome"
+    ));
+    let born = time::OffsetDateTime::now_utc().unix_timestamp() * 1000 - 3_600_000;
+    core.record_pregnancy_outcome(
+        pregnancy,
+        "live_birth".into(),
+        born,
+        Some("Puskesmas Oesapa".into()),
+    )
+    .unwrap();
+    assert_eq!(
+        card_of(&reg.member_ids[0])
+            .pregnancy
+            .unwrap()
+            .outcome
+            .as_deref(),
+        Some("live_birth")
+    );
     assert!(core.outbox_status().unwrap().pending > 0);
 }
 

@@ -193,6 +193,11 @@ pub fn record_outcome(
     if at.millis() > wtx.ctx.now.millis() + 10 * 60 * 1000 {
         return Err(ValidationError::new("outcome_at", "is in the future").into());
     }
+    if let Some(h) = old.hpht
+        && at.date_at(ilp_model::timestamp::wita()) < h
+    {
+        return Err(ValidationError::new("outcome_at", "is before the HPHT").into());
+    }
     if let OutcomeKind::Other(c) = &kind {
         return Err(ValidationError::new("outcome", format!("unknown outcome '{c}'")).into());
     }
