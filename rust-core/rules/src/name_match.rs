@@ -128,14 +128,23 @@ pub fn index_keys(name: &str) -> Vec<String> {
 /// The distinct bigrams of a key with `^` and `$` boundary markers, sorted: "sukarno" gives `^s`, `su`,
 /// `uk`, …, `o$`. Spaces in the input are token boundaries. See the module docs for the guarantee.
 pub fn candidate_grams(key: &str) -> Vec<String> {
+    padded_ngrams(key, 2)
+}
+
+/// The distinct `n`-grams of each token of `key` padded with `^` and `$`; a token too short for
+/// one window gives its padded self.
+fn padded_ngrams(key: &str, n: usize) -> Vec<String> {
     let mut grams = BTreeSet::new();
     for token in key.split_whitespace() {
         let padded: Vec<char> = std::iter::once('^')
             .chain(token.chars())
             .chain(std::iter::once('$'))
             .collect();
-        for pair in padded.windows(2) {
-            grams.insert(pair.iter().collect::<String>());
+        for w in padded.windows(n) {
+            grams.insert(w.iter().collect::<String>());
+        }
+        if padded.len() < n {
+            grams.insert(padded.iter().collect());
         }
     }
     grams.into_iter().collect()
@@ -789,20 +798,7 @@ mod tests {
 /// `mar`, `ari`, `ria`, `ia$`). Stores index these: they are far more selective than bigrams, and
 /// one edit changes at most three of them, which [`min_shared_trigrams`] turns into a threshold.
 pub fn trigrams(key: &str) -> Vec<String> {
-    let mut grams = BTreeSet::new();
-    for token in key.split_whitespace() {
-        let padded: Vec<char> = std::iter::once('^')
-            .chain(token.chars())
-            .chain(std::iter::once('$'))
-            .collect();
-        for w in padded.windows(3) {
-            grams.insert(w.iter().collect::<String>());
-        }
-        if padded.len() < 3 {
-            grams.insert(padded.iter().collect());
-        }
-    }
-    grams.into_iter().collect()
+    padded_ngrams(key, 3)
 }
 
 /// The least number of `query_token_key`'s trigrams that any name matching it (by
