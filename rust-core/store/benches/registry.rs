@@ -1,0 +1,348 @@
+//! Store benchmarks against the budgets in DESIGN.md (see BENCHMARKS.md at the repo root):
+//!
+//! - `register`: households registered one per transaction (`households::register`) into a fresh
+//!   SQLCipher database; ten samples of 1,000 households each, all into the same database, so the
+//!   ten samples together are exactly "10,000 households into a fresh database".
+//! - `record_visit`: one durable visit (measurement, immunization, service, with their outbox
+//!   entries) on a database of about 50,000 persons.
+//! - `search`: name and NIK search among those 50,000 persons.
+//! - `household_detail`: the household screen on that database.
+//!
+//! The read and write benchmarks run on two databases built from the same seed, one keyed
+//! (SQLCipher) and one opened with `key: None` (the same SQLCipher engine without encryption), so
+//! their difference is the cost of encryption. Both are built once per process in a temp dir
+//! (`ILP_BENCH_DIR` picks the parent directory; it should be a real disk, not tmpfs, since the
+//! writes are fsync-bound).
+
+mod common;
+
+use common::{Generator, Loaded};
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
+use ilp_store::{DbKey, households, search};
+use std::collections::HashSet;
+use std::hint::black_box;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+const PERSONS: usize = 50_000;
+const SEED: u64 = 0x11_9_2026;
+
+static KEYED: OnceLock<Loaded> = OnceLock::new();
+static PLAIN: OnceLock<Loaded> = OnceLock::new();
+
+fn build(key: Option<DbKey>, label: &str) -> Loaded {
+    let t = Instant::now();
+    let db = common::load(key, PERSONS, SEED);
+    let cipher: String = db
+        .store
+        .read(|c| Ok(c.query_row("PRAGMA cipher_version", [], |r| r.get(0))?))
+        .expect("cipher_version");
+    eprintln!(
+        "fixture {label}: {} households, {} persons, {} under-fives, {} events, {:.1} MB file, \
+         SQLCipher {cipher}; built in {:.1} s",
+        db.households.len(),
+        db.persons,
+        db.children.len(),
+        db.events,
+        db.file_bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+    db
+}
+
+fn keyed() -> &'static Loaded {
+    KEYED.get_or_init(|| build(Some(common::key()), "sqlcipher"))
+}
+
+fn plain() -> &'static Loaded {
+    PLAIN.get_or_init(|| build(None, "plain"))
+}
+
+fn engines() -> [(&'static str, &'static Loaded); 2] {
+    [("sqlcipher", keyed()), ("plain", plain())]
+}
+
+/// People whose indexed trigrams include enough of the query token's, as `search::by_name` asks.
+fn candidates(db: &Loaded, query: &str) -> usize {
+    use ilp_rules::name_match;
+    let key = name_match::search_key(query);
+    let mut set: Option<HashSet<String>> = None;
+    for t in key.split(' ').filter(|t| !t.is_empty()) {
+        let grams = name_match::trigrams(t);
+        let min = name_match::min_shared_trigrams(t);
+        let marks = vec!["?"; grams.len()].join(",");
+        let sql = format!(
+            "SELECT person_id FROM person_name_gram WHERE gram IN ({marks}) \
+             GROUP BY person_id HAVING count(*) >= {min}"
+        );
+        let found: HashSet<String> = db
+            .store
+            .read(|c| {
+                let mut stmt = c.prepare(&sql)?;
+                let ids = stmt
+                    .query_map(rusqlite::params_from_iter(grams.iter()), |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                Ok(ids)
+            })
+            .expect("candidates");
+        set = Some(match set {
+            None => found,
+            Some(s) => s.intersection(&found).cloned().collect(),
+        });
+    }
+    set.map_or(0, |s| s.len())
+}
+
+/// Once per process: where the fixture's bytes go.
+fn describe() {
+    let db = plain();
+    let tables: Vec<(String, i64)> = db
+        .store
+        .read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 10",
+            )?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+        .expect("dbstat");
+    eprintln!("largest tables and indexes of the plain fixture:");
+    for (name, bytes) in tables {
+        eprintln!("  {name:<28} {:>7.1} MB", bytes as f64 / 1e6);
+    }
+}
+
+fn bench_search(c: &mut Criterion) {
+    describe();
+    let nik = keyed().sample_niks[keyed().sample_niks.len() / 2].clone();
+    let queries: [(&str, String); 4] = [
+        // A given and a family name, the family name with two letters swapped.
+        ("two_token_typo", "Yakobus Fanggidea".into()),
+        // Old spelling (ch for k) of a moderately common given name.
+        ("old_spelling_one_token", "Christina".into()),
+        ("nik", nik),
+        // The most common given name alone: the widest candidate set a kader can ask for.
+        ("common_one_token", "Maria".into()),
+    ];
+    let mut group = c.benchmark_group("search_50k");
+    for (label, q) in &queries {
+        for (engine, db) in engines() {
+            let hits = db
+                .store
+                .read(|conn| search::search(conn, q, None, usize::MAX))
+                .expect("search");
+            let again = db
+                .store
+                .read(|conn| search::search(conn, q, None, usize::MAX))
+                .expect("search");
+            eprintln!(
+                "search {label} ({engine}) {q:?}: {} hits in all ({} on a second run), {} \
+                 trigram candidates",
+                hits.len(),
+                again.len(),
+                candidates(db, q)
+            );
+            assert!(!hits.is_empty(), "{label}: no hit");
+            group.bench_with_input(BenchmarkId::new(*label, engine), q, |b, q| {
+                b.iter(|| {
+                    db.store
+                        .read(|conn| search::search(conn, black_box(q), None, 20))
+                        .expect("search")
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+fn bench_household_detail(c: &mut Criterion) {
+    let mut group = c.benchmark_group("household_detail_50k");
+    for (engine, db) in engines() {
+        let mut i = 0usize;
+        group.bench_function(engine, |b| {
+            b.iter(|| {
+                // A different household each time (stride through the list), as a kader browses.
+                i = (i + 7919) % db.households.len();
+                let d = db
+                    .store
+                    .read(|conn| households::household_detail(conn, db.households[i]))
+                    .expect("detail");
+                black_box(d)
+            })
+        });
+    }
+    group.finish();
+}
+
+fn bench_record_visit(c: &mut Criterion) {
+    let mut group = c.benchmark_group("record_visit_50k");
+    for (engine, db) in engines() {
+        let ctx = db.world.ctx();
+        let mut i = 0usize;
+        group.bench_function(engine, |b| {
+            b.iter(|| {
+                i += 1;
+                let child = db.children[(i * 31) % db.children.len()];
+                let visit = common::posyandu_visit(
+                    child.id,
+                    child.birth,
+                    ctx.now,
+                    db.world.posyandu[i % db.world.posyandu.len()],
+                    i,
+                );
+                db.store
+                    .write(&ctx, |w| ilp_store::events::record_visit(w, &visit))
+                    .expect("record visit")
+            })
+        });
+    }
+    group.finish();
+}
+
+/// State of the registration benchmark across criterion's calls.
+struct Registration {
+    generator: Generator,
+    inputs: Vec<common::GenHousehold>,
+    rts: Vec<ilp_model::AreaId>,
+    /// Calls made so far: the first is criterion's warm-up and goes to a throwaway database.
+    calls: usize,
+    main: Option<(ilp_store::Store, common::World)>,
+    registered: usize,
+    persons: usize,
+    each: Vec<Duration>,
+    reported: bool,
+    dir: tempfile::TempDir,
+}
+
+const BATCH: usize = 1_000;
+const TOTAL: usize = 10_000;
+
+impl Registration {
+    fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("ilp-bench-register-")
+            .tempdir_in(
+                std::env::var_os("ILP_BENCH_DIR").unwrap_or_else(|| std::env::temp_dir().into()),
+            )
+            .expect("temp dir");
+        Self {
+            generator: Generator::new(SEED ^ 0xBEEF),
+            inputs: Vec::new(),
+            rts: Vec::new(),
+            calls: 0,
+            main: None,
+            registered: 0,
+            persons: 0,
+            each: Vec::new(),
+            reported: false,
+            dir,
+        }
+    }
+
+    fn fresh(&mut self, name: &str) -> (ilp_store::Store, common::World) {
+        let store = common::open(&self.dir.path().join(name), Some(common::key()), SEED);
+        let world = common::seed_world(&store);
+        self.rts = world.rts.clone();
+        (store, world)
+    }
+
+    fn ensure_inputs(&mut self, n: usize) {
+        while self.inputs.len() < n {
+            let i = self.inputs.len();
+            // 40 households per RT, in order, as a kader registers an RT street by street.
+            let rt = self.rts[(i / 40) % self.rts.len()];
+            self.inputs.push(self.generator.household(rt));
+        }
+    }
+
+    /// Registers `batches` x 1,000 households, each in its own transaction; returns the time.
+    fn run(&mut self, batches: u64) -> Duration {
+        let n = batches as usize * BATCH;
+        let warm_up = self.calls == 0;
+        self.calls += 1;
+        if warm_up {
+            let (store, world) = self.fresh("warm-up.db");
+            self.ensure_inputs(n);
+            let ctx = world.ctx();
+            let t = Instant::now();
+            for g in &self.inputs[..n] {
+                store
+                    .write(&ctx, |w| households::register(w, &g.input, &g.members))
+                    .expect("register");
+            }
+            return t.elapsed();
+        }
+        if self.main.is_none() {
+            self.main = Some(self.fresh("register.db"));
+        }
+        let from = self.registered;
+        self.ensure_inputs(from + n);
+        let (store, world) = self.main.as_ref().expect("main store");
+        let ctx = world.ctx();
+        let mut total = Duration::ZERO;
+        for g in &self.inputs[from..from + n] {
+            let t = Instant::now();
+            store
+                .write(&ctx, |w| households::register(w, &g.input, &g.members))
+                .expect("register");
+            let d = t.elapsed();
+            total += d;
+            if self.each.len() < TOTAL {
+                self.each.push(d);
+                self.persons += g.members.len();
+            }
+        }
+        self.registered += n;
+        if self.each.len() == TOTAL && !self.reported {
+            self.reported = true;
+            let sum: Duration = self.each.iter().sum();
+            let mut sorted = self.each.clone();
+            sorted.sort();
+            let pct =
+                |p: f64| sorted[((sorted.len() as f64 - 1.0) * p) as usize].as_secs_f64() * 1e3;
+            eprintln!(
+                "register: {TOTAL} households ({} persons) into a fresh SQLCipher database, one \
+                 transaction each: total {:.2} s, mean {:.3} ms/household, median {:.3} ms, \
+                 p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+                self.persons,
+                sum.as_secs_f64(),
+                sum.as_secs_f64() * 1e3 / TOTAL as f64,
+                pct(0.5),
+                pct(0.9),
+                pct(0.99),
+                pct(1.0)
+            );
+        }
+        total
+    }
+}
+
+fn bench_register(c: &mut Criterion) {
+    let mut state = Registration::new();
+    let mut group = c.benchmark_group("register");
+    // One criterion iteration = one batch of 1,000 households; a sample = one batch (criterion's
+    // measurement time is set below one batch, so it takes one iteration per sample).
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_millis(1))
+        .measurement_time(Duration::from_millis(1))
+        .throughput(Throughput::Elements(BATCH as u64));
+    group.bench_function("households_x1000_sqlcipher", |b| {
+        b.iter_custom(|iters| state.run(iters))
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(5));
+    targets = bench_search, bench_household_detail, bench_record_visit, bench_register
+}
+criterion_main!(benches);
