@@ -304,6 +304,23 @@ impl Session {
     }
 }
 
+/// Page cache of the writer connection for bulk imports, in KiB.
+const BULK_CACHE_KIB: i64 = 64 * 1024;
+
+/// Gives the store's writer connection a larger page cache for a bulk import. With SQLCipher every
+/// page read from the file is decrypted, and the name index is written all over a large B-tree, so
+/// the default 2 MB cache spends most of an import decrypting the same pages again. The store
+/// has no setting for this; `cache_size` is the one pragma that may change inside a transaction,
+/// so it is set through a write that changes nothing else.
+pub fn enlarge_write_cache(store: &Store, ctx: &WriteCtx) -> CliResult<()> {
+    store.write(ctx, |w| {
+        w.conn()
+            .execute_batch(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
 /// A new random 256-bit key as 64 lower-case hex digits.
 pub fn new_key_hex() -> CliResult<String> {
     use rand::TryRngCore;

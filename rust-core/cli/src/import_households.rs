@@ -13,7 +13,7 @@ use crate::text::{
 use ilp_model::validation::{limits, optional_text, phone_number};
 use ilp_model::{BirthDate, KkNumber, Nik, NikWarning, Sex, UserId, ValidationError};
 use ilp_store::input::{HouseholdInput, MotherRef, PersonInput};
-use ilp_store::{StoreError, households, persons};
+use ilp_store::{StoreError, WriteTx, households, persons};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rusqlite::OptionalExtension;
 use std::collections::HashMap;
@@ -59,6 +59,9 @@ pub struct HouseholdImportOptions {
     pub dry_run: bool,
     pub show_warnings: bool,
     pub quiet: bool,
+    /// Households per transaction. 1: each household is its own transaction. More: a savepoint per
+    /// household inside a larger transaction (still all-or-nothing per household, fewer commits).
+    pub batch: usize,
 }
 
 /// What an import did.
@@ -380,6 +383,193 @@ struct Group {
     rows: Vec<usize>,
 }
 
+/// A household whose rows passed the checks that need no database.
+struct Prepared {
+    household: HouseholdInput,
+    people: Vec<PersonRow>,
+    rows: usize,
+}
+
+/// What the import has stored so far: NIK and KK numbers with the row that brought them.
+#[derive(Default)]
+struct Seen {
+    nik_rows: HashMap<String, u64>,
+    kk_rows: HashMap<String, u64>,
+}
+
+enum Outcome {
+    Imported {
+        persons: usize,
+        warnings: Vec<RowError>,
+    },
+    Refused {
+        errors: Vec<RowError>,
+        rows: usize,
+    },
+}
+
+/// The checks of one household that need no database: every bad row is found, not only the first.
+fn prepare(
+    csv: &CsvFile,
+    rows: &[&Row],
+    index: &AreaIndex,
+    today: Date,
+    seen: &Seen,
+) -> Result<Prepared, Vec<RowError>> {
+    let mut errs: Vec<RowError> = Vec::new();
+    let household = household_row(csv, rows[0], index, &mut errs);
+    let mut people: Vec<PersonRow> = rows
+        .iter()
+        .map(|r| person_row(csv, r, today, &mut errs))
+        .collect();
+    // The same NIK twice in one household, or already brought by an earlier row of the file.
+    for i in 0..people.len() {
+        let Some(n) = people[i].nik.clone() else {
+            continue;
+        };
+        let line = people[i].line;
+        if let Some(j) = people[..i].iter().position(|p| p.nik.as_ref() == Some(&n)) {
+            errs.push(RowError::new(
+                line,
+                "nik",
+                format!(
+                    "NIK {} is also on row {} of this household; one NIK belongs to one person",
+                    mask_nik(n.as_str()),
+                    people[j].line
+                ),
+            ));
+        } else if let Some(first) = seen.nik_rows.get(n.as_str()) {
+            errs.push(RowError::new(
+                line,
+                "nik",
+                format!(
+                    "NIK {} already belongs to another person (imported from row {first})",
+                    mask_nik(n.as_str())
+                ),
+            ));
+        }
+    }
+    if let Some(h) = &household
+        && let Some(kk) = &h.kk_number
+        && let Some(first) = seen.kk_rows.get(kk)
+    {
+        errs.push(RowError::new(
+            rows[0].line,
+            "kk_number",
+            format!(
+                "this KK number was already imported for another household (row {first}); \
+                 rows of one household must share one household_ref"
+            ),
+        ));
+    }
+    link_mothers(&mut people, &mut errs);
+    match household {
+        Some(household) if errs.is_empty() => Ok(Prepared {
+            household,
+            people,
+            rows: rows.len(),
+        }),
+        _ => Err(errs),
+    }
+}
+
+/// The checks that need the database, then the registration. A refusal is an `Outcome`; an
+/// `Err` is a storage failure (fatal). The caller rolls back unless the outcome is `Imported`.
+fn register(wtx: &mut WriteTx<'_>, p: &Prepared, seen: &Seen) -> ilp_store::Result<Outcome> {
+    let mut errors: Vec<RowError> = Vec::new();
+    for person in &p.people {
+        if let Some(n) = &person.nik {
+            match persons::check_nik_free(wtx.conn(), n, None) {
+                Ok(()) => {}
+                Err(StoreError::DuplicateNik { .. }) => errors.push(RowError::new(
+                    person.line,
+                    "nik",
+                    match seen.nik_rows.get(n.as_str()) {
+                        Some(first) => format!(
+                            "NIK {} already belongs to another person (imported from row {first})",
+                            mask_nik(n.as_str())
+                        ),
+                        None => format!(
+                            "NIK {} already belongs to another person in the database",
+                            mask_nik(n.as_str())
+                        ),
+                    },
+                )),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    if let Some(kk) = &p.household.kk_number {
+        let taken: Option<String> = wtx
+            .conn()
+            .prepare_cached("SELECT id FROM household WHERE kk_number = ?1 LIMIT 1")?
+            .query_row([kk], |r| r.get(0))
+            .optional()?;
+        if taken.is_some() {
+            errors.push(RowError::new(
+                p.people[0].line,
+                "kk_number",
+                "this KK number is already registered to another household in the database",
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Outcome::Refused {
+            errors,
+            rows: p.rows,
+        });
+    }
+    let members: Vec<PersonInput> = p.people.iter().map(|x| x.input.clone()).collect();
+    match households::register(wtx, &p.household, &members) {
+        Ok(reg) => Ok(Outcome::Imported {
+            persons: reg.members.len(),
+            warnings: reg
+                .warnings
+                .iter()
+                .map(|(i, w)| RowError::new(p.people[*i].line, "nik", warning_text(w)))
+                .collect(),
+        }),
+        Err(e @ (StoreError::Validation(_) | StoreError::DuplicateNik { .. })) => {
+            let (member, column, reason) = match e {
+                StoreError::Validation(v) => {
+                    let (m, c) = column_for(&v.field, &p.people);
+                    (m, c, v.reason)
+                }
+                _ => (
+                    None,
+                    "nik".to_string(),
+                    "this NIK already belongs to another person".to_string(),
+                ),
+            };
+            let line = member
+                .and_then(|m| p.people.get(m))
+                .map_or(p.people[0].line, |x| x.line);
+            Ok(Outcome::Refused {
+                errors: vec![RowError::new(line, column, reason)],
+                rows: p.rows,
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Remembers what an imported household brought, for the checks of later rows.
+fn remember(seen: &mut Seen, p: &Prepared) {
+    for person in &p.people {
+        if let Some(n) = &person.nik {
+            seen.nik_rows.insert(n.as_str().to_string(), person.line);
+        }
+    }
+    if let Some(kk) = &p.household.kk_number {
+        seen.kk_rows.insert(kk.clone(), p.people[0].line);
+    }
+}
+
+/// Marks a deliberate rollback (refused household, dry run) apart from a failure.
+fn rollback_marker() -> StoreError {
+    ValidationError::new("", "rolled back").into()
+}
+
 pub fn import_households(
     s: &Session,
     user: UserId,
@@ -391,6 +581,7 @@ pub fn import_households(
     let index = s.store.read(AreaIndex::load)?;
     let today = s.clock.today;
     let ctx = s.write_ctx(user);
+    crate::app::enlarge_write_cache(&s.store, &ctx)?;
 
     // Group rows by household_ref, households in order of first appearance.
     let mut groups: Vec<Group> = Vec::new();
@@ -432,165 +623,110 @@ pub fn import_households(
         pb
     };
 
-    // NIK and KK numbers this import has stored, with the row that brought them.
-    let mut nik_rows: HashMap<String, u64> = HashMap::new();
-    let mut kk_rows: HashMap<String, u64> = HashMap::new();
+    let mut seen = Seen::default();
     let mut warnings: Vec<RowError> = Vec::new();
     let mut fatal: Option<CliError> = None;
-
-    for g in &groups {
-        progress.inc(1);
-        let rows: Vec<&Row> = g.rows.iter().map(|&i| &csv.rows[i]).collect();
-        let mut errs: Vec<RowError> = Vec::new();
-        let household = household_row(&csv, rows[0], &index, &mut errs);
-        let mut people: Vec<PersonRow> = rows
-            .iter()
-            .map(|r| person_row(&csv, r, today, &mut errs))
-            .collect();
-        // The same NIK twice in one household, or already brought by an earlier row of the file.
-        for i in 0..people.len() {
-            let Some(n) = people[i].nik.clone() else {
-                continue;
-            };
-            let line = people[i].line;
-            if let Some(j) = people[..i].iter().position(|p| p.nik.as_ref() == Some(&n)) {
-                errs.push(RowError::new(
-                    line,
-                    "nik",
-                    format!(
-                        "NIK {} is also on row {} of this household; one NIK belongs to one person",
-                        mask_nik(n.as_str()),
-                        people[j].line
-                    ),
-                ));
-            } else if let Some(first) = nik_rows.get(n.as_str()) {
-                errs.push(RowError::new(
-                    line,
-                    "nik",
-                    format!(
-                        "NIK {} already belongs to another person (imported from row {first})",
-                        mask_nik(n.as_str())
-                    ),
-                ));
-            }
+    let mut tally = |outcome: Outcome,
+                     summary: &mut HouseholdImportSummary,
+                     errors: &mut Vec<RowError>| match outcome {
+        Outcome::Imported {
+            persons,
+            warnings: mut w,
+        } => {
+            summary.households_imported += 1;
+            summary.persons_imported += persons;
+            warnings.append(&mut w);
         }
-        if let Some(h) = &household
-            && let Some(kk) = &h.kk_number
-            && let Some(first) = kk_rows.get(kk)
-        {
-            errs.push(RowError::new(
-                rows[0].line,
-                "kk_number",
-                format!(
-                    "this KK number was already imported for another household (row {first}); \
-                     rows of one household must share one household_ref"
-                ),
-            ));
-        }
-        link_mothers(&mut people, &mut errs);
-        let Some(household) = household.filter(|_| errs.is_empty()) else {
+        Outcome::Refused {
+            errors: mut e,
+            rows,
+        } => {
             summary.households_skipped += 1;
-            summary.rows_in_skipped += rows.len();
-            errors.append(&mut errs);
-            continue;
-        };
+            summary.rows_in_skipped += rows;
+            errors.append(&mut e);
+        }
+    };
 
-        // The checks that need the database, then the registration itself, in one transaction.
-        let members: Vec<PersonInput> = people.iter().map(|p| p.input.clone()).collect();
-        let mut db_errs: Vec<RowError> = Vec::new();
-        let mut rolled_back_on_purpose = false;
-        let result = s.store.write(&ctx, |wtx| {
-            for p in &people {
-                if let Some(n) = &p.nik {
-                    match persons::check_nik_free(wtx.conn(), n, None) {
-                        Ok(()) => {}
-                        Err(StoreError::DuplicateNik { .. }) => db_errs.push(RowError::new(
-                            p.line,
-                            "nik",
-                            format!(
-                                "NIK {} already belongs to another person in the database",
-                                mask_nik(n.as_str())
-                            ),
-                        )),
-                        Err(e) => return Err(e),
+    for batch in groups.chunks(opts.batch.max(1)) {
+        let mut outcomes: Vec<Outcome> = Vec::with_capacity(batch.len());
+        let result = if opts.batch <= 1 {
+            // Each household in its own transaction.
+            let g = &batch[0];
+            let rows: Vec<&Row> = g.rows.iter().map(|&i| &csv.rows[i]).collect();
+            match prepare(&csv, &rows, &index, today, &seen) {
+                Err(errs) => {
+                    outcomes.push(Outcome::Refused {
+                        errors: errs,
+                        rows: rows.len(),
+                    });
+                    Ok(())
+                }
+                Ok(p) => {
+                    let mut deliberate = false;
+                    let r = s.store.write(&ctx, |wtx| {
+                        let o = register(wtx, &p, &seen)?;
+                        let keep = matches!(o, Outcome::Imported { .. }) && !opts.dry_run;
+                        outcomes.push(o);
+                        if keep {
+                            Ok(())
+                        } else {
+                            deliberate = true;
+                            Err(rollback_marker())
+                        }
+                    });
+                    if matches!(outcomes.last(), Some(Outcome::Imported { .. })) {
+                        remember(&mut seen, &p);
+                    }
+                    match r {
+                        Err(_) if deliberate => Ok(()),
+                        other => other,
                     }
                 }
             }
-            if let Some(kk) = &household.kk_number {
-                let taken: Option<String> = wtx
-                    .conn()
-                    .prepare_cached("SELECT id FROM household WHERE kk_number = ?1 LIMIT 1")?
-                    .query_row([kk], |r| r.get(0))
-                    .optional()?;
-                if taken.is_some() {
-                    db_errs.push(RowError::new(
-                        people[0].line,
-                        "kk_number",
-                        "this KK number is already registered to another household in the \
-                         database",
-                    ));
-                }
-            }
-            if !db_errs.is_empty() {
-                rolled_back_on_purpose = true;
-                return Err(ValidationError::new("", "").into());
-            }
-            let registered = households::register(wtx, &household, &members)?;
-            if opts.dry_run {
-                rolled_back_on_purpose = true;
-                return Err(ValidationError::new("", "dry run").into());
-            }
-            Ok(registered)
-        });
-        let ok = match result {
-            Ok(reg) => {
-                for (i, w) in &reg.warnings {
-                    warnings.push(RowError::new(people[*i].line, "nik", warning_text(w)));
-                }
-                true
-            }
-            Err(_) if rolled_back_on_purpose && db_errs.is_empty() => true,
-            Err(_) if rolled_back_on_purpose => {
-                errors.append(&mut db_errs);
-                false
-            }
-            Err(e @ (StoreError::Validation(_) | StoreError::DuplicateNik { .. })) => {
-                let (member, column, reason) = match e {
-                    StoreError::Validation(v) => {
-                        let (m, c) = column_for(&v.field, &people);
-                        (m, c, v.reason)
+        } else {
+            // A savepoint per household inside one transaction per batch.
+            s.store.write(&ctx, |wtx| {
+                for g in batch {
+                    let rows: Vec<&Row> = g.rows.iter().map(|&i| &csv.rows[i]).collect();
+                    let p = match prepare(&csv, &rows, &index, today, &seen) {
+                        Ok(p) => p,
+                        Err(errs) => {
+                            outcomes.push(Outcome::Refused {
+                                errors: errs,
+                                rows: rows.len(),
+                            });
+                            continue;
+                        }
+                    };
+                    wtx.conn().execute_batch("SAVEPOINT ilp_household")?;
+                    let o = register(wtx, &p, &seen)?;
+                    if matches!(o, Outcome::Imported { .. }) && !opts.dry_run {
+                        wtx.conn().execute_batch("RELEASE ilp_household")?;
+                        remember(&mut seen, &p);
+                    } else {
+                        if matches!(o, Outcome::Imported { .. }) {
+                            remember(&mut seen, &p);
+                        }
+                        wtx.conn()
+                            .execute_batch("ROLLBACK TO ilp_household; RELEASE ilp_household")?;
                     }
-                    _ => (
-                        None,
-                        "nik".to_string(),
-                        "this NIK already belongs to another person".to_string(),
-                    ),
-                };
-                let line = member
-                    .and_then(|m| people.get(m))
-                    .map_or(people[0].line, |p| p.line);
-                errors.push(RowError::new(line, column, reason));
-                false
+                    outcomes.push(o);
+                }
+                Ok(())
+            })
+        };
+        match result {
+            Ok(()) => {
+                progress.inc(batch.len() as u64);
+                for o in outcomes {
+                    tally(o, &mut summary, &mut errors);
+                }
             }
             Err(e) => {
+                // Nothing of this batch was committed.
                 fatal = Some(CliError::from(e));
                 break;
             }
-        };
-        if ok {
-            summary.households_imported += 1;
-            summary.persons_imported += people.len();
-            for p in &people {
-                if let Some(n) = &p.nik {
-                    nik_rows.insert(n.as_str().to_string(), p.line);
-                }
-            }
-            if let Some(kk) = &household.kk_number {
-                kk_rows.insert(kk.clone(), people[0].line);
-            }
-        } else {
-            summary.households_skipped += 1;
-            summary.rows_in_skipped += rows.len();
         }
     }
     progress.finish_and_clear();
@@ -603,7 +739,7 @@ pub fn import_households(
     if opts.show_warnings {
         warnings.sort_by_key(|e| e.line);
         for w in &warnings {
-            eprintln!("{}: warning: {}", RowLabel(w), w.reason);
+            eprintln!("row {}, column {}: warning: {}", w.line, w.column, w.reason);
         }
     }
     let bad_rows: std::collections::BTreeSet<u64> = errors.iter().map(|e| e.line).collect();
@@ -651,12 +787,4 @@ pub fn import_households(
         return Err(CliError::RowsRefused);
     }
     Ok(summary)
-}
-
-struct RowLabel<'a>(&'a RowError);
-
-impl std::fmt::Display for RowLabel<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "row {}, column {}", self.0.line, self.0.column)
-    }
 }

@@ -283,6 +283,11 @@ enum ImportCommand {
         /// List each NIK that disagrees with the person's sex or birth date.
         #[arg(long)]
         warnings: bool,
+        /// Households per transaction. 1 (the default): every household is committed on its own.
+        /// A larger number commits less often and imports faster; each household is still
+        /// all-or-nothing (a savepoint), and after a crash the last unfinished batch is absent.
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        batch: usize,
     },
 }
 
@@ -412,6 +417,7 @@ fn run(cli: Cli) -> CliResult {
                     csv,
                     dry_run,
                     warnings,
+                    batch,
                 } => import_households::import_households(
                     &s,
                     user.id,
@@ -420,6 +426,7 @@ fn run(cli: Cli) -> CliResult {
                         dry_run,
                         show_warnings: warnings,
                         quiet: g.quiet,
+                        batch,
                     },
                 )
                 .map(|_| ()),
