@@ -240,9 +240,12 @@ pub fn show_household(s: &Session, id: &str) -> CliResult {
             name,
             sex_label(p.sex),
             age_label(p.birth.as_ref(), s.clock.today),
-            p.relation
-                .as_ref()
-                .map_or("-".into(), |r| r.label_id().to_lowercase()),
+            match (&p.relation, p.sex) {
+                (Some(ilp_model::Relation::Spouse), Some(Sex::Female)) => "istri".into(),
+                (Some(ilp_model::Relation::Spouse), Some(Sex::Male)) => "suami".into(),
+                (Some(r), _) => r.label_id().to_lowercase(),
+                (None, _) => "-".into(),
+            },
             p.nik.as_ref().map_or("-".into(), |n| mask_nik(n.as_str())),
             measurements_label(&m.latest),
         ]);
