@@ -531,6 +531,12 @@ fn remove_db_files(path: &std::path::Path) {
 }
 
 fn main() {
+    // A closed pipe (`ilp search … | head`) ends the program like any Unix tool, not with a panic.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE at start, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let code = match run(cli) {
         Ok(()) => app::EXIT_OK,

@@ -615,3 +615,26 @@ fn a_batched_import_reports_and_keeps_the_same_as_one_household_per_transaction(
         assert_eq!(pick(&a), pick(&b));
     }
 }
+
+#[test]
+fn a_moved_database_keeps_its_device_id() {
+    let env = Env::new();
+    let before = env.check_ok().stdout;
+    let device = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("device id"))
+            .unwrap()
+            .to_string()
+    };
+    let moved = env.path("moved.db");
+    std::fs::rename(&env.db, &moved).unwrap();
+    let r = ilp_raw(&[
+        "--db",
+        moved.to_str().unwrap(),
+        "--key-file",
+        env.key.to_str().unwrap(),
+        "check",
+    ])
+    .ok();
+    assert_eq!(device(&r.stdout), device(&before));
+}
