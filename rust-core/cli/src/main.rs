@@ -5,7 +5,7 @@
 mod app;
 mod csvin;
 mod demo_export;
-mod demo_load;
+mod demo_fill;
 mod import_households;
 mod import_setup;
 mod place;
@@ -283,10 +283,10 @@ enum ImportCommand {
         /// List each NIK that disagrees with the person's sex or birth date.
         #[arg(long)]
         warnings: bool,
-        /// Households per transaction. 1 (the default): every household is committed on its own.
-        /// A larger number commits less often and imports faster; each household is still
-        /// all-or-nothing (a savepoint), and after a crash the last unfinished batch is absent.
-        #[arg(long, default_value_t = 1, value_name = "N")]
+        /// Households per transaction (default 100). Each household is still all-or-nothing (a
+        /// savepoint): a bad one is skipped alone. Fewer commits import faster on a slow disk;
+        /// after a crash the last unfinished batch is absent. 1 commits every household alone.
+        #[arg(long, default_value_t = 100, value_name = "N")]
         batch: usize,
     },
 }
@@ -455,7 +455,7 @@ fn run(cli: Cli) -> CliResult {
             views::check(&s)
         }
         Command::Demo(d) => match d.command {
-            None => demo_load::fill(&g, &d.fill.config(&g)?),
+            None => demo_fill::fill(&g, &d.fill.config(&g)?),
             Some(DemoCommand::ExportCsv {
                 fill,
                 out,
