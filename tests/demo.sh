@@ -17,9 +17,13 @@ run() { echo; echo "\$ ilp $*"; "$ILP" --key-file "$OUT/demo.key" "$@"; }
 run init --admin-name "Admin Dinkes Kota Kupang"
 run demo --households "$HOUSEHOLDS" --seed 2026
 echo; echo "== What a kader of RW 001 sees: the households of RT 001 =="
-run --user kader.rw001.a list households --rt 53.71.03.1010/001/001
-echo; echo "== A kader searches a name typed in old spelling =="
-run --user kader.rw001.a search "soeharto"
+run --user kader.rw001.a list households --rt 53.71.03.1010/001/001 | head -12
+first=$("$ILP" --key-file "$OUT/demo.key" --user kader.rw001.a list households --rt 53.71.03.1010/001/001 \
+    | awk 'length($1) == 36 && $1 ~ /^[0-9a-f]+-/ {print $1; exit}')
+echo; echo "== ... and one household with its members' latest measurements =="
+run --user kader.rw001.a show household "$first"
+echo; echo "== A kader searches a name in today's spelling and finds the old spelling too =="
+run --user kader.rw001.a search "taufik"
 echo; echo "== What a supervisor checks: the database and what waits to be synced =="
 run --user supervisor.oesapa check
 echo; echo "Database: $DB (key in $OUT/demo.key)"
