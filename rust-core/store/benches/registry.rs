@@ -129,6 +129,8 @@ fn bench_search(c: &mut Criterion) {
         ("common_one_token", "Maria".into()),
     ];
     let mut group = c.benchmark_group("search_50k");
+    // A slow name query takes a quarter of a second here: 30 samples keep the run short.
+    group.sample_size(30);
     for (label, q) in &queries {
         for (engine, db) in engines() {
             let hits = db
@@ -180,6 +182,7 @@ fn bench_household_detail(c: &mut Criterion) {
 
 fn bench_record_visit(c: &mut Criterion) {
     let mut group = c.benchmark_group("record_visit_50k");
+    group.measurement_time(Duration::from_secs(8));
     for (engine, db) in engines() {
         let ctx = db.world.ctx();
         let mut i = 0usize;
@@ -338,11 +341,173 @@ fn bench_register(c: &mut Criterion) {
     group.finish();
 }
 
+/// A generated household without NIK and KK number: a second generator's numbers may collide
+/// with the fixture's, and the store refuses a NIK or KK number twice.
+fn without_numbers(
+    g: &common::GenHousehold,
+) -> (
+    ilp_store::input::HouseholdInput,
+    Vec<ilp_store::input::PersonInput>,
+) {
+    let input = ilp_store::input::HouseholdInput {
+        kk_number: None,
+        ..g.input.clone()
+    };
+    let members = g
+        .members
+        .iter()
+        .map(|m| ilp_store::input::PersonInput {
+            nik: None,
+            ..m.clone()
+        })
+        .collect();
+    (input, members)
+}
+
+/// Mean wall time of `n` calls of `f` after two unmeasured ones.
+fn mean_of<T>(n: u32, mut f: impl FnMut() -> T) -> Duration {
+    black_box(f());
+    black_box(f());
+    let t = Instant::now();
+    for _ in 0..n {
+        black_box(f());
+    }
+    t.elapsed() / n
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}
+
+/// Pages a commit writes: the WAL's frame count after one write that follows a truncating
+/// checkpoint.
+fn frames_of(
+    db: &Loaded,
+    write: impl FnOnce(&mut ilp_store::WriteTx<'_>) -> ilp_store::Result<()>,
+) -> i64 {
+    let checkpoint = |mode: &str| {
+        db.store
+            .read(|c| {
+                Ok(
+                    c.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
+                        r.get::<_, i64>(1)
+                    })?,
+                )
+            })
+            .expect("checkpoint")
+    };
+    checkpoint("TRUNCATE");
+    db.store.write(&db.world.ctx(), write).expect("write");
+    checkpoint("PASSIVE")
+}
+
+/// `ILP_BENCH_DIAG=1`: not benchmarks but the measurements behind BENCHMARKS.md's notes on hot
+/// spots. Runs last, since it changes the fixtures' cache size and adds rows.
+fn diagnostics(_: &mut Criterion) {
+    if std::env::var_os("ILP_BENCH_DIAG").is_none() {
+        return;
+    }
+    let nik = keyed().sample_niks[keyed().sample_niks.len() / 2].clone();
+    let queries = ["Yakobus Fanggidea", "Christina", "Maria", nik.as_str()];
+    for (engine, db) in engines() {
+        for q in queries {
+            let total = mean_of(10, || {
+                db.store
+                    .read(|c| search::search(c, q, None, 20))
+                    .expect("search")
+            });
+            let grams = mean_of(10, || candidates(db, q));
+            eprintln!(
+                "diag {engine}: search {q:?} {} of which the trigram prefilter alone {}",
+                ms(total),
+                ms(grams)
+            );
+        }
+    }
+    // Pages per commit (the WAL frames one write adds), on the plain fixture.
+    let db = plain();
+    let mut generator = Generator::new(0xD1A6);
+    let g = generator.household(db.world.rts[0]);
+    let (input, members) = without_numbers(&g);
+    let register = frames_of(db, |w| {
+        households::register(w, &input, &members).map(|_| ())
+    });
+    let child = db.children[0];
+    let visit = common::posyandu_visit(
+        child.id,
+        child.birth,
+        common::now(),
+        db.world.posyandu[0],
+        1,
+    );
+    let visit_frames = frames_of(db, |w| {
+        ilp_store::events::record_visit(w, &visit).map(|_| ())
+    });
+    eprintln!(
+        "diag plain: pages written per commit: register a household of {} = {register}, \
+         record a visit = {visit_frames}",
+        g.members.len()
+    );
+    // The same reads and writes with a 64 MB page cache instead of SQLite's default 2 MB.
+    for cache in [-2000i64, -65536] {
+        for (engine, db) in engines() {
+            db.store
+                .read(|c| Ok(c.pragma_update(None, "cache_size", cache)?))
+                .expect("reader cache");
+            db.store
+                .write(&db.world.ctx(), |w| {
+                    Ok(w.conn().pragma_update(None, "cache_size", cache)?)
+                })
+                .expect("writer cache");
+            let search_t = mean_of(10, || {
+                db.store
+                    .read(|c| search::search(c, "Yakobus Fanggidea", None, 20))
+                    .expect("search")
+            });
+            let mut i = 0usize;
+            let detail_t = mean_of(500, || {
+                i = (i + 7919) % db.households.len();
+                db.store
+                    .read(|c| households::household_detail(c, db.households[i]))
+                    .expect("detail")
+            });
+            let ctx = db.world.ctx();
+            let mut j = 0usize;
+            let visit_t = mean_of(300, || {
+                j += 1;
+                let child = db.children[(j * 37) % db.children.len()];
+                let v =
+                    common::posyandu_visit(child.id, child.birth, ctx.now, db.world.posyandu[0], j);
+                db.store
+                    .write(&ctx, |w| ilp_store::events::record_visit(w, &v))
+                    .expect("visit")
+            });
+            let mut k = 0usize;
+            let gens = generator.households(60, &db.world.rts);
+            let register_t = mean_of(50, || {
+                k += 1;
+                let (input, members) = without_numbers(&gens[k % gens.len()]);
+                db.store
+                    .write(&ctx, |w| households::register(w, &input, &members))
+                    .expect("register")
+            });
+            eprintln!(
+                "diag {engine} cache_size={cache}: search two-token {} | household detail {} | \
+                 record visit {} | register household {}",
+                ms(search_t),
+                ms(detail_t),
+                ms(visit_t),
+                ms(register_t)
+            );
+        }
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(2))
         .measurement_time(Duration::from_secs(5));
-    targets = bench_search, bench_household_detail, bench_record_visit, bench_register
+    targets = bench_search, bench_household_detail, bench_record_visit, bench_register, diagnostics
 }
 criterion_main!(benches);
