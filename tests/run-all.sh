@@ -3,7 +3,8 @@
 # packages, the Kotlin compiler from npm, JNA/JUnit from Maven Central, swiftlang in a trixie
 # chroot), reusing what is already there, then runs
 #   1. the Rust workspace tests (model, rules, store, sync, ffi, demo, cli),
-#   2. the Kotlin (JVM) binding tests, 3. the Swift (Linux) binding tests.
+#   2. the CSV import acceptance check (5,000 households with bad rows, release `ilp`),
+#   3. the Kotlin (JVM) binding tests, 4. the Swift (Linux) binding tests.
 # Ends with one line "all: N passed, M failed"; non-zero exit if anything failed.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -42,6 +43,16 @@ if [[ $rust_rc -ne 0 && $rust_failed -eq 0 ]]; then rust_failed=1; fi
 echo "rust: $rust_passed passed, $rust_failed failed"
 passed=$((passed + rust_passed)); failed=$((failed + rust_failed))
 [[ $rust_rc -eq 0 ]] || status=1
+
+log "import: the 5,000-household CSV acceptance check"
+import_log="$ILP_BUILD_DIR/import-acceptance.log"
+if bash tests/import-acceptance.sh 2>&1 | tee "$import_log"; then :; else status=1; fi
+i=$(grep -Eo '^import: [0-9]+ passed, [0-9]+ failed' "$import_log" | tail -1 || true)
+if [[ -n "$i" ]]; then
+    passed=$((passed + $(awk '{print $2}' <<<"$i"))); failed=$((failed + $(awk '{print $4}' <<<"$i")))
+else
+    failed=$((failed + 1)); status=1
+fi
 
 bind_log="$ILP_BUILD_DIR/bindings-tests.log"
 if bash tests/bindings.sh 2>&1 | tee "$bind_log"; then :; else status=1; fi
