@@ -59,6 +59,27 @@ pub struct VisitInput {
     pub note: Option<String>,
 }
 
+impl VisitInput {
+    /// A visit with nothing recorded yet; fill in the parts with struct update syntax.
+    pub fn new(person: PersonId, occurred_at: Timestamp, kind: VisitKind) -> Self {
+        Self {
+            person,
+            occurred_at,
+            kind,
+            posyandu: None,
+            place: None,
+            pregnancy: None,
+            measurement: None,
+            immunizations: Vec::new(),
+            services: Vec::new(),
+            danger_signs: Vec::new(),
+            danger_note: None,
+            referral: None,
+            note: None,
+        }
+    }
+}
+
 /// What recording a visit produced.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VisitRecorded {

@@ -381,21 +381,7 @@ fn implausible_or_contradictory_visits_are_refused_naming_the_field() {
             households::register(w, &household(tree.rt1), &family())
         })
         .unwrap();
-    let base = VisitInput {
-        person: reg.members[2],
-        occurred_at: now(),
-        kind: VisitKind::HomeVisit,
-        posyandu: None,
-        place: None,
-        pregnancy: None,
-        measurement: None,
-        immunizations: vec![],
-        services: vec![],
-        danger_signs: vec![],
-        danger_note: None,
-        referral: None,
-        note: None,
-    };
+    let base = VisitInput::new(reg.members[2], now(), VisitKind::HomeVisit);
     let before = counts(&store);
     let cases: Vec<(VisitInput, &str)> = vec![
         (
@@ -504,28 +490,20 @@ fn merging_an_unidentified_record_keeps_both_histories() {
         })
         .unwrap();
     let emergency = VisitInput {
-        person: stranger,
-        occurred_at: now(),
-        kind: VisitKind::HomeVisit,
-        posyandu: None,
         place: Some("Pasar Oesapa".into()),
-        pregnancy: None,
         measurement: Some(Measurement {
             systolic_mmhg: Some(190),
             diastolic_mmhg: Some(110),
             ..Default::default()
         }),
-        immunizations: vec![],
-        services: vec![],
         danger_signs: vec![DangerSign::Unconscious],
-        danger_note: None,
         referral: Some(ReferralInput {
             to: "RSUD S.K. Lerik".into(),
             emergency: true,
             pickup_called: true,
             ..Default::default()
         }),
-        note: None,
+        ..VisitInput::new(stranger, now(), VisitKind::HomeVisit)
     };
     store
         .write(&ctx(tree.kader), |w| events::record_visit(w, &emergency))
