@@ -219,6 +219,23 @@ impl IlpCore {
         })?)
     }
 
+    /// The Posyandu serving the user's RT (for the visit form's Posyandu choice).
+    pub fn posyandu_list(&self) -> Result<Vec<PosyanduView>, IlpError> {
+        let scope = self.scope.read().unwrap_or_else(|p| p.into_inner()).clone();
+        Ok(self
+            .store
+            .read(areas::posyandu_list)?
+            .into_iter()
+            .filter(|p| p.rts.iter().any(|rt| scope.contains(rt)))
+            .map(|p| PosyanduView {
+                id: p.id.to_string(),
+                name: p.name,
+                village_id: p.village.to_string(),
+                rt_ids: p.rts.iter().map(|r| r.to_string()).collect(),
+            })
+            .collect())
+    }
+
     /// The households of one RT with head name and member count.
     pub fn households_in_rt(&self, rt_id: String) -> Result<Vec<HouseholdRow>, IlpError> {
         let rt: AreaId = forms::parse_id("rt_id", &rt_id)?;

@@ -59,6 +59,14 @@ impl AreaNode {
 }
 
 #[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct PosyanduView {
+    pub id: String,
+    pub name: String,
+    pub village_id: String,
+    pub rt_ids: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
 pub struct HouseholdRow {
     pub id: String,
     pub head_name: Option<String>,

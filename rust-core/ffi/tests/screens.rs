@@ -110,6 +110,11 @@ fn a_kader_registers_searches_records_and_reads_back() {
             .any(|a| a.level == "village" && a.name == "Oesapa")
     );
     let before = core.households_in_rt(my_rt.clone()).unwrap().len();
+    let posyandu = core.posyandu_list().unwrap();
+    assert!(
+        posyandu.iter().any(|p| p.rt_ids.contains(&my_rt)),
+        "the kader's Posyandu serves the RT"
+    );
 
     let mut mother = member("Yuliana Manafe", SexCode::Female, "1996-02-14");
     mother.relation = Some("head".into());
