@@ -110,6 +110,19 @@ fn describe() {
             Ok(rows)
         })
         .expect("dbstat");
+    let (grams, persons): (i64, i64) = db
+        .store
+        .read(|c| {
+            Ok((
+                c.query_row("SELECT count(*) FROM person_name_gram", [], |r| r.get(0))?,
+                c.query_row("SELECT count(*) FROM person", [], |r| r.get(0))?,
+            ))
+        })
+        .expect("counts");
+    eprintln!(
+        "name-gram rows: {grams} ({:.1} per person)",
+        grams as f64 / persons as f64
+    );
     eprintln!("largest tables and indexes of the plain fixture:");
     for (name, bytes) in tables {
         eprintln!("  {name:<28} {:>7.1} MB", bytes as f64 / 1e6);
