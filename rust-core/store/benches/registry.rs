@@ -27,7 +27,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 const PERSONS: usize = 50_000;
-const SEED: u64 = 0x11_9_2026;
+const SEED: u64 = 0x0119_2026;
 
 static KEYED: OnceLock<Loaded> = OnceLock::new();
 static PLAIN: OnceLock<Loaded> = OnceLock::new();

@@ -554,7 +554,7 @@ impl Generator {
         }
         let nik = self.rng.chance(p_nik).then(|| self.nik(sex, birth));
         if let Some(n) = &nik
-            && self.people % 97 == 0
+            && self.people.is_multiple_of(97)
         {
             self.sample_niks.push(n.clone());
         }
