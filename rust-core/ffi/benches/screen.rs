@@ -23,7 +23,7 @@ struct Demo {
     core: Arc<IlpCore>,
     rts: Vec<String>,
     households: Vec<String>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 static DEMO: OnceLock<Demo> = OnceLock::new();
@@ -94,7 +94,7 @@ fn demo() -> &'static Demo {
             core,
             rts,
             households,
-            _dir: dir,
+            dir,
         }
     })
 }
@@ -132,12 +132,19 @@ fn bench_screens(c: &mut Criterion) {
     group.finish();
 }
 
+/// Runs last: removes the demo's temp dir (a static is never dropped).
+fn cleanup(_: &mut Criterion) {
+    if let Some(d) = DEMO.get() {
+        let _ = std::fs::remove_dir_all(d.dir.path());
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(2))
         .measurement_time(Duration::from_secs(5))
         .sample_size(30);
-    targets = bench_screens
+    targets = bench_screens, cleanup
 }
 criterion_main!(benches);

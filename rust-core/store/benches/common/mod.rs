@@ -786,6 +786,14 @@ pub struct Loaded {
     _dir: tempfile::TempDir,
 }
 
+impl Loaded {
+    /// The temp dir holding the database. A `Loaded` kept in a static is never dropped, so the
+    /// benchmark removes this itself when it is done.
+    pub fn dir(&self) -> &Path {
+        self._dir.path()
+    }
+}
+
 /// Builds a database of about `persons` people (households of 3-5) in a new temp dir, writing
 /// `batch` households per transaction (the load is set-up, not the thing measured), with up to
 /// three past monthly Posyandu visits per under-five. Closed and reopened at the end, so the
