@@ -81,9 +81,7 @@ pub fn search_people(s: &Session, user: &User, query: &str, limit: usize) -> Cli
                 .collect(),
         )
     };
-    let hits = s
-        .store
-        .read(|c| search::search(c, query, scope.as_ref(), limit))?;
+    let hits = search::search(&s.store, query, scope.as_ref(), limit)?;
     let labels = s.store.read(|c| search::rt_labels(c, &hits))?;
     if hits.is_empty() {
         println!("no one found for '{query}'");

@@ -407,8 +407,8 @@ impl IlpCore {
         let scope = self.scope.read().unwrap_or_else(|p| p.into_inner()).clone();
         let today = self.today_at(now());
         let limit = limit.clamp(1, 200) as usize;
+        let hits = search::search(&self.store, &query, Some(&scope), limit)?;
         Ok(self.store.read(|c| {
-            let hits = search::search(c, &query, Some(&scope), limit)?;
             let labels = search::rt_labels(c, &hits)?;
             Ok(hits
                 .into_iter()

@@ -34,9 +34,13 @@
 //!
 //! # Index and prefilter
 //!
-//! A store keeps [`index_keys`] (token keys plus the whole-name key without spaces) or directly
-//! [`name_grams`] per person, and fetches candidates sharing a gram with the query's grams, then ranks
-//! them by [`match_score`]. A two-character prefix filter would miss a typo in the first letters
+//! The device store keeps every name as a [`PreparedName`] in memory and scores the query against
+//! all of them with [`score_prepared`]: letter-mask and length filters reject almost every pair
+//! before an edit distance is computed, so nothing needs a prefilter that could drop a match.
+//!
+//! A store that must filter inside SQL (a server over a whole district) can keep [`index_keys`]
+//! (token keys plus the whole-name key without spaces) or directly [`name_grams`] per person, fetch
+//! candidates sharing a gram with the query's grams, then rank them by [`match_score`]. A two-character prefix filter would miss a typo in the first letters
 //! (Sukarno typed Dukarno), so the prefilter is on bigrams with boundary markers ([`candidate_grams`]):
 //!
 //! **Guarantee:** if `match_score(q, c)` is `Some`, then `name_grams(q)` and `name_grams(c)` share at
@@ -128,23 +132,14 @@ pub fn index_keys(name: &str) -> Vec<String> {
 /// The distinct bigrams of a key with `^` and `$` boundary markers, sorted: "sukarno" gives `^s`, `su`,
 /// `uk`, …, `o$`. Spaces in the input are token boundaries. See the module docs for the guarantee.
 pub fn candidate_grams(key: &str) -> Vec<String> {
-    padded_ngrams(key, 2)
-}
-
-/// The distinct `n`-grams of each token of `key` padded with `^` and `$`; a token too short for
-/// one window gives its padded self.
-fn padded_ngrams(key: &str, n: usize) -> Vec<String> {
     let mut grams = BTreeSet::new();
     for token in key.split_whitespace() {
         let padded: Vec<char> = std::iter::once('^')
             .chain(token.chars())
             .chain(std::iter::once('$'))
             .collect();
-        for w in padded.windows(n) {
-            grams.insert(w.iter().collect::<String>());
-        }
-        if padded.len() < n {
-            grams.insert(padded.iter().collect());
+        for pair in padded.windows(2) {
+            grams.insert(pair.iter().collect::<String>());
         }
     }
     grams.into_iter().collect()
@@ -172,28 +167,76 @@ pub fn name_grams(name: &str) -> Vec<String> {
 /// re-spacing: equal (1) or within the typo tolerance (1 + 2 × distance). The better path wins. A
 /// prefix needs no spacing path: the token path already lets "sitiam" match "Siti" by prefix.
 pub fn match_score(query: &str, candidate_name: &str) -> Option<u32> {
-    let query_keys: Vec<String> = search_key(query)
-        .split(' ')
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect();
-    if query_keys.is_empty() {
+    score_prepared(
+        &PreparedName::new(query),
+        &PreparedName::new(candidate_name),
+    )
+}
+
+/// A name (or a query) folded once for repeated scoring: its token keys and spaceless key, each
+/// with a letter mask that rejects most non-matching pairs before any edit distance is computed.
+/// A store keeps one per person in memory and scores a query against all of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreparedName {
+    tokens: Vec<(String, u32)>,
+    spaceless: (String, u32),
+}
+
+/// Letters present in a key, one bit each (folded mod 32: collisions only loosen the filter).
+fn letter_mask(key: &str) -> u32 {
+    key.bytes().fold(0, |m, b| m | 1 << (b % 32))
+}
+
+impl PreparedName {
+    pub fn new(name: &str) -> Self {
+        let tokens = search_key(name)
+            .split(' ')
+            .filter(|t| !t.is_empty())
+            .map(|t| (t.to_owned(), letter_mask(t)))
+            .collect();
+        let spaceless = spaceless_key(name);
+        let mask = letter_mask(&spaceless);
+        Self {
+            tokens,
+            spaceless: (spaceless, mask),
+        }
+    }
+
+    /// No token at all (an empty or all-punctuation name): matches nothing.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+}
+
+/// [`match_score`] on prepared names: the same result, without folding either side again.
+pub fn score_prepared(query: &PreparedName, candidate: &PreparedName) -> Option<u32> {
+    if query.is_empty() || candidate.is_empty() {
         return None;
     }
-    let cand_keys: Vec<String> = search_key(candidate_name)
-        .split(' ')
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect();
-    if cand_keys.is_empty() {
-        return None;
-    }
-    let by_tokens = token_path_score(&query_keys, &cand_keys);
-    let by_spacing = spacing_path_score(query, candidate_name);
+    let by_tokens = token_path_score(&query.tokens, &candidate.tokens);
+    let by_spacing = spacing_path_score(&query.spaceless, &candidate.spaceless);
     match (by_tokens, by_spacing) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
+}
+
+/// [`token_score`] with the letter-mask and length filters first: one edit changes at most two
+/// letters of the mask and the length by one, so a pair outside those bounds cannot match.
+fn token_score_masked(q: &(String, u32), c: &(String, u32)) -> Option<u32> {
+    let (a, b) = (q.0.as_bytes(), c.0.as_bytes());
+    if a == b {
+        return Some(0);
+    }
+    let shorter = a.len().min(b.len());
+    if shorter >= MIN_PREFIX_LEN && a[..shorter] == b[..shorter] {
+        return Some(1);
+    }
+    let max = typo_tolerance(shorter);
+    if max == 0 || a.len().abs_diff(b.len()) > max as usize || (q.1 ^ c.1).count_ones() > 2 * max {
+        return None;
+    }
+    osa_distance_within(a, b, max).map(|d| 2 * d)
 }
 
 /// Score of one query token key against one candidate token key, as described on [`match_score`].
@@ -230,13 +273,20 @@ const MIN_PREFIX_LEN: usize = 3;
 /// best-token-each rule; real names stay far below it.
 const MAX_ASSIGNMENT_TOKENS: usize = 12;
 
-fn token_path_score(query_keys: &[String], cand_keys: &[String]) -> Option<u32> {
+fn token_path_score(query_keys: &[(String, u32)], cand_keys: &[(String, u32)]) -> Option<u32> {
     if query_keys.len() > cand_keys.len() {
+        return None;
+    }
+    // Most candidates fail on some query token: find that out before building the cost table.
+    if !query_keys
+        .iter()
+        .all(|q| cand_keys.iter().any(|c| token_score_masked(q, c).is_some()))
+    {
         return None;
     }
     let costs: Vec<Vec<Option<u32>>> = query_keys
         .iter()
-        .map(|q| cand_keys.iter().map(|c| token_score(q, c)).collect())
+        .map(|q| cand_keys.iter().map(|c| token_score_masked(q, c)).collect())
         .collect();
     if cand_keys.len() > MAX_ASSIGNMENT_TOKENS {
         return costs
@@ -268,20 +318,18 @@ fn token_path_score(query_keys: &[String], cand_keys: &[String]) -> Option<u32> 
     best.into_iter().flatten().min()
 }
 
-fn spacing_path_score(query: &str, candidate_name: &str) -> Option<u32> {
-    let q = spaceless_key(query);
-    let c = spaceless_key(candidate_name);
-    if q.is_empty() || c.is_empty() {
+fn spacing_path_score(q: &(String, u32), c: &(String, u32)) -> Option<u32> {
+    if q.0.is_empty() || c.0.is_empty() {
         return None;
     }
-    if q == c {
+    if q.0 == c.0 {
         return Some(1);
     }
-    let max = typo_tolerance(q.len().min(c.len()));
-    if max == 0 {
+    let max = typo_tolerance(q.0.len().min(c.0.len()));
+    if max == 0 || (q.1 ^ c.1).count_ones() > 2 * max {
         return None;
     }
-    osa_distance_within(q.as_bytes(), c.as_bytes(), max).map(|d| 1 + 2 * d)
+    osa_distance_within(q.0.as_bytes(), c.0.as_bytes(), max).map(|d| 1 + 2 * d)
 }
 
 /// Optimal string alignment (restricted Damerau-Levenshtein) distance, or `None` when above `max`.
@@ -786,68 +834,29 @@ mod tests {
 
         #[test]
         fn token_order_does_not_matter(a in arb_name(), b in arb_name(), c in arb_name()) {
-            let keys = |s: &str| -> Vec<String> { search_key(s).split(' ').map(str::to_owned).collect() };
+            let keys = |s: &str| PreparedName::new(s).tokens;
             let q1 = keys(&format!("{a} {b}"));
             let q2 = keys(&format!("{b} {a}"));
             prop_assert_eq!(token_path_score(&q1, &keys(&c)), token_path_score(&q2, &keys(&c)));
         }
-    }
-}
 
-/// The distinct trigrams of each token of `key`, padded with `^` and `$` ("maria" gives `^ma`,
-/// `mar`, `ari`, `ria`, `ia$`). Stores index these: they are far more selective than bigrams, and
-/// one edit changes at most three of them, which [`min_shared_trigrams`] turns into a threshold.
-pub fn trigrams(key: &str) -> Vec<String> {
-    padded_ngrams(key, 3)
-}
-
-/// The least number of `query_token_key`'s trigrams that any name matching it (by
-/// [`token_score`], prefix or typo) must contain: an edit destroys at most three trigrams, a
-/// transposition four, and a prefix match lacks at most the final one.
-pub fn min_shared_trigrams(query_token_key: &str) -> usize {
-    let n = trigrams(query_token_key).len();
-    let len = query_token_key.chars().count();
-    let edits = typo_tolerance(len) as usize;
-    n.saturating_sub((4 * edits).max(1)).max(1)
-}
-
-#[cfg(test)]
-mod trigram_tests {
-    use super::*;
-    use std::collections::BTreeSet;
-
-    fn shared(a: &str, b: &str) -> usize {
-        let x: BTreeSet<String> = trigrams(a).into_iter().collect();
-        trigrams(b).iter().filter(|g| x.contains(*g)).count()
-    }
-
-    #[test]
-    fn matching_keys_share_enough_trigrams() {
-        for (q, c) in [
-            ("margareta", "margarita"),
-            ("amina", "aminah"),
-            ("siti", "sitiamina"),
-            ("sukarno", "dukarno"),
-            ("yohanes", "yohannes"),
-        ] {
-            let (q, c) = (search_key(q), search_key(c));
-            if token_score(&q, &c).is_some() {
-                assert!(shared(&q, &c) >= min_shared_trigrams(&q), "{q} ~ {c}");
-            }
-        }
-    }
-
-    proptest::proptest! {
+        /// The letter-mask and length filters only skip work: scores equal the unfiltered ones.
         #[test]
-        fn one_edit_keeps_the_threshold(word in "[a-z]{4,12}", pos in 0usize..12, ch in "[a-z]") {
-            let key = search_key(&word);
-            let mut chars: Vec<char> = key.chars().collect();
-            if chars.is_empty() { return Ok(()); }
-            let p = pos % chars.len();
-            chars[p] = ch.chars().next().unwrap();
-            let typo: String = chars.into_iter().collect();
-            if token_score(&typo, &key).is_some() {
-                proptest::prop_assert!(shared(&typo, &key) >= min_shared_trigrams(&typo));
+        fn masked_token_scores_equal_plain_ones(
+            a in "[a-z]{1,12}", other in "[a-z]{1,12}", pos in 0usize..12, ch in "[a-z]", edited in proptest::bool::ANY,
+        ) {
+            // Half the pairs are one substitution apart, so the matching path is exercised too.
+            let b = if edited {
+                let mut v: Vec<char> = a.chars().collect();
+                let p = pos % v.len();
+                v[p] = ch.chars().next().unwrap();
+                v.into_iter().collect()
+            } else {
+                other
+            };
+            let (pa, pb) = (PreparedName::new(&a), PreparedName::new(&b));
+            if let (Some(x), Some(y)) = (pa.tokens.first(), pb.tokens.first()) {
+                prop_assert_eq!(token_score_masked(x, y), token_score(&x.0, &y.0));
             }
         }
     }

@@ -9,6 +9,7 @@ pub mod events;
 pub mod households;
 pub mod input;
 pub mod merge;
+mod name_index;
 pub mod open;
 pub mod outbox;
 pub mod persons;
@@ -49,6 +50,8 @@ pub struct Store {
     writer: Mutex<Option<Writer>>,
     reader: Mutex<Option<Connection>>,
     entropy_factory: Mutex<Option<Box<dyn Entropy>>>,
+    /// Built on the first name search, then kept in step by every committed write.
+    name_index: Mutex<Option<name_index::NameIndex>>,
 }
 
 const META_DEVICE: &str = "device_id";
@@ -68,6 +71,7 @@ impl Store {
             writer: Mutex::new(Some(writer)),
             reader: Mutex::new(Some(reader)),
             entropy_factory: Mutex::new(None),
+            name_index: Mutex::new(None),
         };
         Ok((store, report))
     }
@@ -151,7 +155,19 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut wtx = WriteTx::new(tx, &mut w.clock, w.entropy.as_mut(), ctx.clone());
         let out = f(&mut wtx)?;
+        let name_changes = std::mem::take(&mut wtx.name_changes);
         wtx.finish(META_HLC)?;
+        if !name_changes.is_empty()
+            && let Some(index) = self
+                .name_index
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_mut()
+        {
+            for (id, text) in &name_changes {
+                index.set(*id, text.as_deref());
+            }
+        }
         Ok(out)
     }
 
@@ -161,6 +177,11 @@ impl Store {
         let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let mut r = self.reader.lock().unwrap_or_else(|p| p.into_inner());
         r.take();
+        // Reopening may find another file (a corrupt one moved aside): rebuild then.
+        self.name_index
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
         if let Some(writer) = w.take() {
             writer
                 .conn
@@ -212,6 +233,32 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()?;
             Ok(if rows == ["ok"] { Vec::new() } else { rows })
         })
+    }
+
+    /// Runs `f` on the name index, building it from the database first if needed. Building holds
+    /// the writer lock (taken before the index lock, the order `write` uses), so no commit can fall
+    /// between reading the database and the index going live.
+    pub(crate) fn with_name_index<T>(
+        &self,
+        f: impl FnOnce(&name_index::NameIndex) -> T,
+    ) -> Result<T> {
+        let loaded = self
+            .name_index
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some();
+        if !loaded {
+            let _writes = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let mut guard = self.name_index.lock().unwrap_or_else(|p| p.into_inner());
+            if guard.is_none() {
+                *guard = Some(self.read(name_index::NameIndex::load)?);
+            }
+        }
+        let guard = self.name_index.lock().unwrap_or_else(|p| p.into_inner());
+        // A close between the two locks leaves it empty: search an empty index rather than fail.
+        Ok(f(guard
+            .as_ref()
+            .unwrap_or(&name_index::NameIndex::default())))
     }
 
     /// Outbox counts for the sync status screen.

@@ -206,26 +206,15 @@ pub(crate) fn searchable_text(p: &Person) -> Option<&str> {
     p.name.as_deref().or(p.description.as_deref())
 }
 
-/// Rebuilds the person's rows in the name-gram index.
-pub(crate) fn index_name(wtx: &WriteTx<'_>, id: PersonId, name: Option<&str>) -> Result<()> {
-    let ids = id.to_string();
-    wtx.conn()
-        .prepare_cached("DELETE FROM person_name_gram WHERE person_id = ?1")?
-        .execute([&ids])?;
-    let Some(name) = name else { return Ok(()) };
-    let mut grams: Vec<String> = ilp_rules::name_match::index_keys(name)
-        .iter()
-        .flat_map(|k| ilp_rules::name_match::trigrams(k))
-        .collect();
-    grams.sort();
-    grams.dedup();
-    let mut stmt = wtx.conn().prepare_cached(
-        "INSERT OR IGNORE INTO person_name_gram (gram, person_id) VALUES (?1, ?2)",
-    )?;
-    for g in grams {
-        stmt.execute(params![g, ids])?;
-    }
-    Ok(())
+/// Records the person's searchable text for the name index (applied after commit). A merged
+/// record leaves the index: its survivor is the one to find.
+pub(crate) fn index_name(wtx: &mut WriteTx<'_>, p: &Person) {
+    let text = if p.merged_into.is_some() {
+        None
+    } else {
+        searchable_text(p).map(str::to_owned)
+    };
+    wtx.name_changes.push((p.id, text));
 }
 
 /// Inserts a validated person: NIK uniqueness, mother link, row, index and outbox.
@@ -244,7 +233,8 @@ pub fn insert_person(wtx: &mut WriteTx<'_>, p: &Person) -> Result<()> {
     }
     let (_, clocks) = wtx.record_change("person", &p.id.to_string(), person_fields(p), None)?;
     write_row(wtx, p, &clocks, true)?;
-    index_name(wtx, p.id, searchable_text(p))
+    index_name(wtx, p);
+    Ok(())
 }
 
 /// Validates and inserts a new person in `household` (or none). Mother references to other
@@ -314,11 +304,13 @@ pub fn edit_person(
         [id.to_string()],
         |r| r.get(0),
     )?;
-    let name_changed = changed.contains_key("name") || changed.contains_key("description");
+    let name_changed = ["name", "description", "merged_into"]
+        .iter()
+        .any(|f| changed.contains_key(*f));
     let (_, clocks) = wtx.record_change("person", &id.to_string(), changed, Some(&prev))?;
     write_row(wtx, &new, &clocks, false)?;
     if name_changed {
-        index_name(wtx, id, searchable_text(&new))?;
+        index_name(wtx, &new);
     }
     Ok(warnings)
 }
@@ -335,11 +327,13 @@ pub(crate) fn set_fields(wtx: &mut WriteTx<'_>, updated: &Person) -> Result<()> 
         [updated.id.to_string()],
         |r| r.get(0),
     )?;
-    let name_changed = changed.contains_key("name") || changed.contains_key("description");
+    let name_changed = ["name", "description", "merged_into"]
+        .iter()
+        .any(|f| changed.contains_key(*f));
     let (_, clocks) = wtx.record_change("person", &updated.id.to_string(), changed, Some(&prev))?;
     write_row(wtx, updated, &clocks, false)?;
     if name_changed {
-        index_name(wtx, updated.id, searchable_text(updated))?;
+        index_name(wtx, updated);
     }
     Ok(())
 }

@@ -1,11 +1,13 @@
 //! Finding people: by name (tolerant of old spelling, case, spacing and small typos) through the
-//! trigram index, or by NIK, KK number or phone. One call returns what the search screen shows.
+//! in-memory name index, or by NIK, KK number or phone. One call returns what the search screen
+//! shows.
 
+use crate::Store;
 use crate::areas;
 use crate::error::Result;
 use crate::persons::{PERSON_COLUMNS, person_from_row};
 use ilp_model::{AreaId, HouseholdId, Person};
-use ilp_rules::name_match;
+use ilp_rules::name_match::PreparedName;
 use rusqlite::{Connection, params_from_iter};
 use std::collections::{HashMap, HashSet};
 
@@ -29,10 +31,6 @@ pub struct SearchHit {
     pub matched_by: MatchedBy,
 }
 
-/// Candidates scored per query beyond which a name search stops looking (a one-token query such as
-/// "maria" in NTT can match thousands; the screen shows the best few).
-const MAX_CANDIDATES: usize = 4000;
-
 fn digits_only(q: &str) -> Option<String> {
     let t: String = q
         .chars()
@@ -43,8 +41,9 @@ fn digits_only(q: &str) -> Option<String> {
 
 /// Searches by NIK/KK/phone when the query is a number, by name otherwise. `scope` limits hits to
 /// people living in those RT (people without a household are shown to everyone who may search).
+/// At most `limit` hits, best first.
 pub fn search(
-    conn: &Connection,
+    store: &Store,
     query: &str,
     scope: Option<&HashSet<AreaId>>,
     limit: usize,
@@ -53,13 +52,15 @@ pub fn search(
     if query.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
+    let in_scope = |h: &SearchHit| scope.is_none_or(|s| h.rt.is_none_or(|rt| s.contains(&rt)));
     let mut hits = match digits_only(query) {
-        Some(d) => by_number(conn, &d)?,
-        None => by_name(conn, query)?,
+        Some(d) => {
+            let mut hits = store.read(|c| by_number(c, &d))?;
+            hits.retain(in_scope);
+            hits
+        }
+        None => by_name(store, query, &in_scope, limit)?,
     };
-    if let Some(scope) = scope {
-        hits.retain(|h| h.rt.is_none_or(|rt| scope.contains(&rt)));
-    }
     hits.sort_by(|a, b| {
         a.score
             .cmp(&b.score)
@@ -127,59 +128,41 @@ fn by_number(conn: &Connection, digits: &str) -> Result<Vec<SearchHit>> {
     Ok(hits)
 }
 
-/// People whose indexed trigrams include at least `min` of `grams`.
-fn gram_candidates(conn: &Connection, grams: &[String], min: usize) -> Result<HashSet<String>> {
-    let marks = vec!["?"; grams.len()].join(",");
-    let sql = format!(
-        "SELECT person_id FROM person_name_gram WHERE gram IN ({marks}) GROUP BY person_id HAVING count(*) >= {min}"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let ids = stmt.query_map(params_from_iter(grams.iter()), |r| r.get(0))?;
-    Ok(ids.collect::<rusqlite::Result<_>>()?)
-}
+/// Rows fetched per round trip while walking the ranked matches.
+const FETCH_CHUNK: usize = 100;
 
-fn by_name(conn: &Connection, query: &str) -> Result<Vec<SearchHit>> {
-    let key = name_match::search_key(query);
-    let tokens: Vec<&str> = key.split(' ').filter(|t| !t.is_empty()).collect();
-    if tokens.is_empty() {
+fn by_name(
+    store: &Store,
+    query: &str,
+    in_scope: &dyn Fn(&SearchHit) -> bool,
+    limit: usize,
+) -> Result<Vec<SearchHit>> {
+    let prepared = PreparedName::new(query);
+    if prepared.is_empty() {
         return Ok(Vec::new());
     }
-    // Every query token must be matched, so candidates are the intersection of each token's set.
-    let mut candidates: Option<HashSet<String>> = None;
-    for t in &tokens {
-        let found = gram_candidates(
-            conn,
-            &name_match::trigrams(t),
-            name_match::min_shared_trigrams(t),
-        )?;
-        candidates = Some(match candidates {
-            None => found,
-            Some(c) => c.intersection(&found).cloned().collect(),
-        });
-    }
-    let mut candidates = candidates.unwrap_or_default();
-    if tokens.len() > 1 {
-        // "siti aminah" typed for a name stored as "Sitiaminah": the spacing path.
-        let whole = name_match::spaceless_key(query);
-        candidates.extend(gram_candidates(
-            conn,
-            &name_match::trigrams(&whole),
-            name_match::min_shared_trigrams(&whole),
-        )?);
-    }
-    let ids: Vec<String> = candidates.into_iter().take(MAX_CANDIDATES).collect();
+    let ranked = store.with_name_index(|index| index.matches(&prepared))?;
+    // Walk the ranking until `limit` hits in scope are found; a match outside scope costs a row.
     let mut hits = Vec::new();
-    for chunk in ids.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(",");
-        let sql = format!("{HIT_SELECT} WHERE p.id IN ({marks}) AND p.merged_into IS NULL");
-        for mut h in hit_rows(conn, &sql, chunk, MatchedBy::Name)? {
-            let text = crate::persons::searchable_text(&h.person);
-            if let Some(score) = text.and_then(|n| name_match::match_score(query, n)) {
-                h.score = score;
+    store.read(|conn| {
+        for chunk in ranked.chunks(FETCH_CHUNK) {
+            let ids: Vec<String> = chunk.iter().map(|(id, _)| id.to_string()).collect();
+            let scores: HashMap<String, u32> =
+                chunk.iter().map(|(id, s)| (id.to_string(), *s)).collect();
+            let marks = vec!["?"; ids.len()].join(",");
+            let sql = format!("{HIT_SELECT} WHERE p.id IN ({marks}) AND p.merged_into IS NULL");
+            let mut rows = hit_rows(conn, &sql, &ids, MatchedBy::Name)?;
+            rows.retain(|h| in_scope(h));
+            for mut h in rows {
+                h.score = scores[&h.person.id.to_string()];
                 hits.push(h);
             }
+            if hits.len() >= limit {
+                break;
+            }
         }
-    }
+        Ok(())
+    })?;
     Ok(hits)
 }
 

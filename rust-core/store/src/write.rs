@@ -22,6 +22,8 @@ pub struct WriteTx<'a> {
     clock: &'a mut HlcClock,
     entropy: &'a mut dyn Entropy,
     pub ctx: WriteCtx,
+    /// Searchable-text changes, applied to the in-memory name index once the commit succeeded.
+    pub(crate) name_changes: Vec<(ilp_model::PersonId, Option<String>)>,
 }
 
 impl<'a> WriteTx<'a> {
@@ -36,6 +38,7 @@ impl<'a> WriteTx<'a> {
             clock,
             entropy,
             ctx,
+            name_changes: Vec::new(),
         }
     }
 

@@ -239,7 +239,7 @@ fn search_tolerates_old_spelling_case_spacing_and_typos_and_finds_numbers() {
             households::register(w, &household(tree.rt1), &family())
         })
         .unwrap();
-    let find = |q: &str| store.read(|c| search::search(c, q, None, 10)).unwrap();
+    let find = |q: &str| search::search(&store, q, None, 10).unwrap();
     for q in [
         "sukarno",
         "SOEKARNO  ndun",
@@ -261,8 +261,7 @@ fn search_tolerates_old_spelling_case_spacing_and_typos_and_finds_numbers() {
     assert_eq!(find("0812 3456 7890")[0].person.id, reg.members[0]);
     let scope: std::collections::HashSet<_> = [tree.rt2].into_iter().collect();
     assert!(
-        store
-            .read(|c| search::search(c, "sukarno", Some(&scope), 10))
+        search::search(&store, "sukarno", Some(&scope), 10)
             .unwrap()
             .is_empty()
     );
@@ -508,9 +507,7 @@ fn merging_an_unidentified_record_keeps_both_histories() {
     store
         .write(&ctx(tree.kader), |w| events::record_visit(w, &emergency))
         .unwrap();
-    let found = store
-        .read(|c| search::search(c, "pasar oesapa", None, 10))
-        .unwrap();
+    let found = search::search(&store, "pasar oesapa", None, 10).unwrap();
     assert_eq!(
         found[0].person.id, stranger,
         "an unidentified person is found by the description"
@@ -556,8 +553,7 @@ fn merging_an_unidentified_record_keeps_both_histories() {
         .unwrap();
     assert_eq!(rec.person, known);
     assert!(
-        store
-            .read(|c| search::search(c, "Yohanes", None, 10))
+        search::search(&store, "Yohanes", None, 10)
             .unwrap()
             .iter()
             .all(|h| h.person.id != stranger)
@@ -599,4 +595,84 @@ fn editing_sends_only_changed_fields() {
         })
         .unwrap();
     assert_eq!(store.outbox_stats().unwrap().highest_seq, seq_before + 1);
+}
+
+#[test]
+fn the_name_index_follows_commits_and_ignores_rollbacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("a.db"), None);
+    let tree = seed_tree(&store);
+    // Load the index before any person exists.
+    assert!(
+        search::search(&store, "yohanes", None, 10)
+            .unwrap()
+            .is_empty()
+    );
+    let reg = store
+        .write(&ctx(tree.kader), |w| {
+            households::register(w, &household(tree.rt1), &family())
+        })
+        .unwrap();
+    assert_eq!(
+        search::search(&store, "johanes ndun", None, 10).unwrap()[0]
+            .person
+            .id,
+        reg.members[0]
+    );
+
+    // A write that fails after touching names leaves the index as it was.
+    let mut doomed = family();
+    doomed[0].name = Some("Kristofel Benu".into());
+    doomed[0].nik = None;
+    doomed[1].nik = None;
+    let _ = store.write(&ctx(tree.kader), |w| {
+        households::register(
+            w,
+            &HouseholdInput {
+                kk_number: None,
+                ..household(tree.rt2)
+            },
+            &doomed,
+        )?;
+        Err::<(), _>(StoreError::Validation(ilp_model::ValidationError::new(
+            "test",
+            "forced rollback",
+        )))
+    });
+    assert!(
+        search::search(&store, "kristofel", None, 10)
+            .unwrap()
+            .is_empty()
+    );
+
+    // A renamed person is found by the new name only.
+    let mut renamed = family()[0].clone();
+    renamed.name = Some("Yohanis Dethan".into());
+    store
+        .write(&ctx(tree.kader), |w| {
+            persons::edit_person(w, reg.members[0], &renamed)
+        })
+        .unwrap();
+    assert!(
+        search::search(&store, "ndun yohanes", None, 10)
+            .unwrap()
+            .iter()
+            .all(|h| h.person.id != reg.members[0])
+    );
+    assert_eq!(
+        search::search(&store, "dethan", None, 10).unwrap()[0]
+            .person
+            .id,
+        reg.members[0]
+    );
+
+    // After close and reopen the index is rebuilt from the file.
+    store.close().unwrap();
+    store.reopen(now()).unwrap();
+    assert_eq!(
+        search::search(&store, "dethan", None, 10).unwrap()[0]
+            .person
+            .id,
+        reg.members[0]
+    );
 }

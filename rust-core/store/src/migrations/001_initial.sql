@@ -90,14 +90,6 @@ CREATE INDEX person_phone ON person(phone) WHERE phone IS NOT NULL;
 CREATE INDEX person_mother ON person(mother_id) WHERE mother_id IS NOT NULL;
 CREATE INDEX person_merged ON person(merged_into) WHERE merged_into IS NOT NULL;
 
--- Spelling-tolerant name search: one row per (gram of a name token key, person).
-CREATE TABLE person_name_gram (
-    gram      TEXT NOT NULL,
-    person_id TEXT NOT NULL,
-    PRIMARY KEY (gram, person_id)
-) WITHOUT ROWID;
-CREATE INDEX person_name_gram_person ON person_name_gram(person_id);
-
 CREATE TABLE pregnancy (
     id            TEXT PRIMARY KEY,
     person_id     TEXT NOT NULL,
