@@ -118,6 +118,10 @@ pub(crate) fn configure(conn: &Connection) -> Result<()> {
     // FULL: a visit the kader saw saved survives a power cut, not only an app crash.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // SQLCipher decrypts and authenticates a page on every cache miss: with SQLite's default 2 MB
+    // cache that made encrypted reads 2-3x slower than plain ones (BENCHMARKS.md). 24 MB holds a
+    // kader's whole database and a supervisor's hot pages; memory is used only as pages are read.
+    conn.pragma_update(None, "cache_size", -24 * 1024)?;
     Ok(())
 }
 
