@@ -141,7 +141,13 @@ fn bench_household_detail(c: &mut Criterion) {
     group.finish();
 }
 
+fn print_fsync(when: &str) {
+    let (median, p90) = common::fsync_probe();
+    eprintln!("fsync probe {when}: median {}, p90 {}", ms(median), ms(p90));
+}
+
 fn bench_record_visit(c: &mut Criterion) {
+    print_fsync("before record_visit");
     let mut group = c.benchmark_group("record_visit_50k");
     group.measurement_time(Duration::from_secs(8));
     for (engine, db) in engines() {
@@ -286,6 +292,7 @@ impl Registration {
 }
 
 fn bench_register(c: &mut Criterion) {
+    print_fsync("before register");
     let mut state = Registration::new();
     let mut group = c.benchmark_group("register");
     // One criterion iteration = one batch of 1,000 households; a sample = one batch (criterion's

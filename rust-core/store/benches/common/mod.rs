@@ -880,3 +880,29 @@ pub fn load(key: Option<DbKey>, persons: usize, seed: u64) -> Loaded {
         _dir: dir,
     }
 }
+
+/// The disk's fsync latency where the benchmarks write: median and 90th percentile of 100
+/// rewrites of a 4 KB block, each followed by `fsync`. Durable commits cost at least one of these,
+/// so it is printed beside the write benchmarks: another process busy on the same disk moves them.
+pub fn fsync_probe() -> (std::time::Duration, std::time::Duration) {
+    use std::io::{Seek, SeekFrom, Write};
+    let dir = tempfile::Builder::new()
+        .prefix("ilp-bench-fsync-")
+        .tempdir_in(
+            std::env::var_os("ILP_BENCH_DIR").unwrap_or_else(|| std::env::temp_dir().into()),
+        )
+        .expect("temp dir");
+    let mut f = std::fs::File::create(dir.path().join("probe")).expect("probe file");
+    let block = [0x5Au8; 4096];
+    let mut times: Vec<std::time::Duration> = (0..100u64)
+        .map(|i| {
+            f.seek(SeekFrom::Start((i % 16) * 4096)).expect("seek");
+            f.write_all(&block).expect("write");
+            let t = std::time::Instant::now();
+            f.sync_all().expect("fsync");
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    (times[50], times[90])
+}
