@@ -160,7 +160,7 @@ impl IlpCore {
             .read(|c| users::scope_rts(c, &user))?
             .into_iter()
             .collect();
-        Ok(Arc::new(Self {
+        let core = Arc::new(Self {
             store,
             user,
             offset,
@@ -170,7 +170,21 @@ impl IlpCore {
                 migrated_from: report.migrated_from,
                 moved_aside_path: report.moved_aside.map(|p| p.display().to_string()),
             },
-        }))
+        });
+        // The name index takes a moment to build on a large database; build it on a thread of
+        // our own so the first search is quick and the caller's thread is not held.
+        let warming = Arc::clone(&core);
+        std::thread::Builder::new()
+            .name("ilp-search-index".into())
+            .spawn(move || {
+                if let Err(e) = warming.store.warm_search_index() {
+                    tracing::warn!(error = %e, "search index not prepared");
+                }
+            })
+            .map_err(|e| IlpError::Storage {
+                reason: format!("cannot start a thread: {e}"),
+            })?;
+        Ok(core)
     }
 
     pub fn open_status(&self) -> OpenStatus {
