@@ -419,6 +419,32 @@ fn diagnostics(_: &mut Criterion) {
          record a visit = {visit_frames}",
         g.members.len()
     );
+    // The work of a visit without its commit: 200 visits in one transaction, per visit. The rest of
+    // the durable figure is the commit (WAL write, fsync, the occasional checkpoint).
+    for (engine, db) in engines() {
+        let ctx = db.world.ctx();
+        let visits: Vec<_> = (0..200)
+            .map(|j| {
+                let child = db.children[(j * 41 + 7) % db.children.len()];
+                common::posyandu_visit(child.id, child.birth, ctx.now, db.world.posyandu[0], j)
+            })
+            .collect();
+        let t = Instant::now();
+        db.store
+            .write(&ctx, |w| {
+                for v in &visits {
+                    ilp_store::events::record_visit(w, v)?;
+                }
+                Ok(())
+            })
+            .expect("batched visits");
+        eprintln!(
+            "diag {engine}: record visit inside a 200-visit transaction {} per visit (commit \
+             included once)",
+            ms(t.elapsed() / 200)
+        );
+    }
+    print_fsync("in diagnostics");
     // The same reads and writes with a 64 MB page cache instead of SQLite's default 2 MB.
     for cache in [-2000i64, -65536] {
         for (engine, db) in engines() {
