@@ -173,13 +173,34 @@ pub fn match_score(query: &str, candidate_name: &str) -> Option<u32> {
     )
 }
 
+/// One folded key with its letter mask: the unit the scoring filters work on.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Key {
+    text: String,
+    mask: u32,
+}
+
+impl Key {
+    /// A key from text that is already folded (a token of [`search_key`] or a [`spaceless_key`]).
+    pub fn from_folded(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            mask: letter_mask(text),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
 /// A name (or a query) folded once for repeated scoring: its token keys and spaceless key, each
 /// with a letter mask that rejects most non-matching pairs before any edit distance is computed.
 /// A store keeps one per person in memory and scores a query against all of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PreparedName {
-    tokens: Vec<(String, u32)>,
-    spaceless: (String, u32),
+    tokens: Vec<Key>,
+    spaceless: Key,
 }
 
 /// Letters present in a key, one bit each (folded mod 32: collisions only loosen the filter).
@@ -192,19 +213,27 @@ impl PreparedName {
         let tokens = search_key(name)
             .split(' ')
             .filter(|t| !t.is_empty())
-            .map(|t| (t.to_owned(), letter_mask(t)))
+            .map(Key::from_folded)
             .collect();
-        let spaceless = spaceless_key(name);
-        let mask = letter_mask(&spaceless);
         Self {
             tokens,
-            spaceless: (spaceless, mask),
+            spaceless: Key::from_folded(&spaceless_key(name)),
         }
     }
 
     /// No token at all (an empty or all-punctuation name): matches nothing.
     pub fn is_empty(&self) -> bool {
         self.tokens.is_empty()
+    }
+
+    /// The token keys, in name order (repeats kept: "Siti Siti" has two).
+    pub fn tokens(&self) -> &[Key] {
+        &self.tokens
+    }
+
+    /// The whole name folded without spaces.
+    pub fn spaceless(&self) -> &Key {
+        &self.spaceless
     }
 }
 
@@ -214,8 +243,13 @@ pub fn score_prepared(query: &PreparedName, candidate: &PreparedName) -> Option<
         return None;
     }
     let by_tokens = token_path_score(&query.tokens, &candidate.tokens);
-    let by_spacing = spacing_path_score(&query.spaceless, &candidate.spaceless);
-    match (by_tokens, by_spacing) {
+    let by_spacing = spacing_score(&query.spaceless, &candidate.spaceless);
+    best_of(by_tokens, by_spacing)
+}
+
+/// The better (lower) of the token-path and spacing-path scores.
+pub fn best_of(a: Option<u32>, b: Option<u32>) -> Option<u32> {
+    match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
@@ -223,8 +257,8 @@ pub fn score_prepared(query: &PreparedName, candidate: &PreparedName) -> Option<
 
 /// [`token_score`] with the letter-mask and length filters first: one edit changes at most two
 /// letters of the mask and the length by one, so a pair outside those bounds cannot match.
-fn token_score_masked(q: &(String, u32), c: &(String, u32)) -> Option<u32> {
-    let (a, b) = (q.0.as_bytes(), c.0.as_bytes());
+pub fn key_score(q: &Key, c: &Key) -> Option<u32> {
+    let (a, b) = (q.text.as_bytes(), c.text.as_bytes());
     if a == b {
         return Some(0);
     }
@@ -233,7 +267,10 @@ fn token_score_masked(q: &(String, u32), c: &(String, u32)) -> Option<u32> {
         return Some(1);
     }
     let max = typo_tolerance(shorter);
-    if max == 0 || a.len().abs_diff(b.len()) > max as usize || (q.1 ^ c.1).count_ones() > 2 * max {
+    if max == 0
+        || a.len().abs_diff(b.len()) > max as usize
+        || (q.mask ^ c.mask).count_ones() > 2 * max
+    {
         return None;
     }
     osa_distance_within(a, b, max).map(|d| 2 * d)
@@ -273,22 +310,32 @@ const MIN_PREFIX_LEN: usize = 3;
 /// best-token-each rule; real names stay far below it.
 const MAX_ASSIGNMENT_TOKENS: usize = 12;
 
-fn token_path_score(query_keys: &[(String, u32)], cand_keys: &[(String, u32)]) -> Option<u32> {
+fn token_path_score(query_keys: &[Key], cand_keys: &[Key]) -> Option<u32> {
     if query_keys.len() > cand_keys.len() {
         return None;
     }
     // Most candidates fail on some query token: find that out before building the cost table.
     if !query_keys
         .iter()
-        .all(|q| cand_keys.iter().any(|c| token_score_masked(q, c).is_some()))
+        .all(|q| cand_keys.iter().any(|c| key_score(q, c).is_some()))
     {
         return None;
     }
     let costs: Vec<Vec<Option<u32>>> = query_keys
         .iter()
-        .map(|q| cand_keys.iter().map(|c| token_score_masked(q, c)).collect())
+        .map(|q| cand_keys.iter().map(|c| key_score(q, c)).collect())
         .collect();
-    if cand_keys.len() > MAX_ASSIGNMENT_TOKENS {
+    assign_tokens(&costs)
+}
+
+/// The token path's score from its cost table: `costs[i][j]` is query token i against candidate
+/// token j (`None`: no match). Each query token takes a distinct candidate token, at least cost.
+pub fn assign_tokens(costs: &[Vec<Option<u32>>]) -> Option<u32> {
+    let cand_len = costs.first().map_or(0, Vec::len);
+    if costs.len() > cand_len {
+        return None;
+    }
+    if cand_len > MAX_ASSIGNMENT_TOKENS {
         return costs
             .iter()
             .map(|row| row.iter().flatten().min().copied())
@@ -296,9 +343,9 @@ fn token_path_score(query_keys: &[(String, u32)], cand_keys: &[(String, u32)]) -
     }
     // Minimum-cost assignment of query tokens to distinct candidate tokens, by DP over used-token masks:
     // "Siti Siti" must not match "Siti Aminah" twice over the same token.
-    let mut best: Vec<Option<u32>> = vec![None; 1 << cand_keys.len()];
+    let mut best: Vec<Option<u32>> = vec![None; 1 << cand_len];
     best[0] = Some(0);
-    for row in &costs {
+    for row in costs {
         let mut next: Vec<Option<u32>> = vec![None; best.len()];
         for (mask, cost) in best.iter().enumerate() {
             let Some(cost) = cost else { continue };
@@ -318,18 +365,19 @@ fn token_path_score(query_keys: &[(String, u32)], cand_keys: &[(String, u32)]) -
     best.into_iter().flatten().min()
 }
 
-fn spacing_path_score(q: &(String, u32), c: &(String, u32)) -> Option<u32> {
-    if q.0.is_empty() || c.0.is_empty() {
+/// The spacing path: the spaceless keys compared whole, one point for the re-spacing.
+pub fn spacing_score(q: &Key, c: &Key) -> Option<u32> {
+    if q.text.is_empty() || c.text.is_empty() {
         return None;
     }
-    if q.0 == c.0 {
+    if q.text == c.text {
         return Some(1);
     }
-    let max = typo_tolerance(q.0.len().min(c.0.len()));
-    if max == 0 || (q.1 ^ c.1).count_ones() > 2 * max {
+    let max = typo_tolerance(q.text.len().min(c.text.len()));
+    if max == 0 || (q.mask ^ c.mask).count_ones() > 2 * max {
         return None;
     }
-    osa_distance_within(q.0.as_bytes(), c.0.as_bytes(), max).map(|d| 1 + 2 * d)
+    osa_distance_within(q.text.as_bytes(), c.text.as_bytes(), max).map(|d| 1 + 2 * d)
 }
 
 /// Optimal string alignment (restricted Damerau-Levenshtein) distance, or `None` when above `max`.
@@ -856,7 +904,7 @@ mod tests {
             };
             let (pa, pb) = (PreparedName::new(&a), PreparedName::new(&b));
             if let (Some(x), Some(y)) = (pa.tokens.first(), pb.tokens.first()) {
-                prop_assert_eq!(token_score_masked(x, y), token_score(&x.0, &y.0));
+                prop_assert_eq!(key_score(x, y), token_score(x.as_str(), y.as_str()));
             }
         }
     }
