@@ -164,8 +164,14 @@ fn bench_record_visit(c: &mut Criterion) {
                     db.world.posyandu[i % db.world.posyandu.len()],
                     i,
                 );
+                // Visits are recorded over time (a kader's half-minute per child), so each write
+                // has its own instant, as time-ordered event ids expect.
+                let at = ilp_store::WriteCtx {
+                    now: ilp_model::Timestamp::from_millis(ctx.now.millis() + 30_000 * i as i64),
+                    ..ctx.clone()
+                };
                 db.store
-                    .write(&ctx, |w| ilp_store::events::record_visit(w, &visit))
+                    .write(&at, |w| ilp_store::events::record_visit(w, &visit))
                     .expect("record visit")
             })
         });

@@ -337,7 +337,7 @@ pub fn record_visit(wtx: &mut WriteTx<'_>, input: &VisitInput) -> Result<VisitRe
         parts.push(EventPayload::Note { text });
     }
 
-    let visit_id = EventId::from_random_bytes(wtx.random_id_bytes());
+    let visit_id = EventId::time_ordered(wtx.ctx.now.millis(), wtx.random_id_bytes());
     let (user, device) = (wtx.ctx.user, wtx.device());
     let base = |id, visit, payload| Event {
         id,
@@ -362,7 +362,7 @@ pub fn record_visit(wtx: &mut WriteTx<'_>, input: &VisitInput) -> Result<VisitRe
     insert_event(wtx, &visit_event)?;
     let mut ids = Vec::with_capacity(parts.len());
     for payload in parts {
-        let id = EventId::from_random_bytes(wtx.random_id_bytes());
+        let id = EventId::time_ordered(wtx.ctx.now.millis(), wtx.random_id_bytes());
         let e = base(id, Some(visit_id), payload);
         insert_event(wtx, &e)?;
         ids.push(id);
@@ -431,7 +431,7 @@ fn correct(wtx: &mut WriteTx<'_>, target: EventId, payload: EventPayload) -> Res
     if voided {
         return Err(v("target", "was already voided"));
     }
-    let id = EventId::from_random_bytes(wtx.random_id_bytes());
+    let id = EventId::time_ordered(wtx.ctx.now.millis(), wtx.random_id_bytes());
     let e = Event {
         id,
         person: original.person,

@@ -113,7 +113,7 @@ pub fn merge_persons(
         persons::set_fields(wtx, &p)?;
     }
 
-    let event = EventId::from_random_bytes(wtx.random_id_bytes());
+    let event = EventId::time_ordered(wtx.ctx.now.millis(), wtx.random_id_bytes());
     events::insert_event(
         wtx,
         &Event {
