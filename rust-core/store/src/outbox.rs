@@ -110,7 +110,19 @@ pub fn pending(conn: &Connection, after_seq: i64, limit: usize) -> Result<Vec<Ou
          WHERE state = 'pending' AND seq > ?1 ORDER BY seq LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![after_seq, limit as i64], entry_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut entries: Vec<OutboxEntry> = rows.collect::<rusqlite::Result<_>>()?;
+    // Appended events are stored once, in the event table; the entry carries them on the way out.
+    for e in entries
+        .iter_mut()
+        .filter(|e| e.op == OutboxOp::Append && e.payload.is_null())
+    {
+        let id = e
+            .entity_id
+            .parse()
+            .map_err(|_| crate::StoreError::Malformed("outbox event id".into()))?;
+        e.payload = serde_json::to_value(crate::events::load_event(conn, id)?)?;
+    }
+    Ok(entries)
 }
 
 /// Marks every pending entry up to and including `seq` acknowledged (the server stored them).

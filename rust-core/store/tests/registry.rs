@@ -323,6 +323,25 @@ fn a_whole_visit_is_recorded_and_read_back_with_corrections_applied() {
         7,
         "visit plus six parts, each with an outbox entry"
     );
+    // The outbox carries each event whole on the way out, read from the event row.
+    let sent = store.outbox_pending(0, 1000).unwrap();
+    let carried: Vec<&serde_json::Value> = sent
+        .iter()
+        .filter(|e| e.entity == "event")
+        .map(|e| &e.payload)
+        .collect();
+    assert_eq!(carried.len(), 7);
+    assert!(
+        carried
+            .iter()
+            .any(|p| p["payload"]["type"] == "referral" && p["payload"]["pickup_called"] == true)
+    );
+    let measurement = sent
+        .iter()
+        .find(|e| e.entity_id == rec.parts[0].to_string())
+        .unwrap();
+    assert_eq!(measurement.payload["payload"]["weight_kg"], 9.6);
+    assert_eq!(measurement.payload["visit"], rec.visit.to_string());
 
     let latest = store
         .read(|c| events::latest_measurements(c, child))
