@@ -56,6 +56,15 @@ fn family() -> Vec<PersonInput> {
     ]
 }
 
+/// Registers the test family in RT 001 as the kader.
+fn register_family(store: &ilp_store::Store, tree: &Tree) -> households::Registered {
+    store
+        .write(&ctx(tree.kader), |w| {
+            households::register(w, &household(tree.rt1), &family())
+        })
+        .unwrap()
+}
+
 fn counts(store: &ilp_store::Store) -> (i64, i64, i64) {
     store
         .read(|c| {
@@ -75,11 +84,7 @@ fn a_household_and_its_members_commit_together_with_their_outbox_entries() {
     let store = open(&dir.path().join("a.db"), Some(key()));
     let tree = seed_tree(&store);
     let before = counts(&store);
-    let reg = store
-        .write(&ctx(tree.kader), |w| {
-            households::register(w, &household(tree.rt1), &family())
-        })
-        .unwrap();
+    let reg = register_family(&store, &tree);
     assert_eq!(reg.members.len(), 3);
     assert!(reg.warnings.is_empty());
     let after = counts(&store);
@@ -191,11 +196,7 @@ fn a_nik_used_by_another_person_is_refused_with_that_persons_id() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir.path().join("a.db"), None);
     let tree = seed_tree(&store);
-    let first = store
-        .write(&ctx(tree.kader), |w| {
-            households::register(w, &household(tree.rt1), &family())
-        })
-        .unwrap();
+    let first = register_family(&store, &tree);
     let mut again = family();
     again.truncate(1);
     let h2 = HouseholdInput {
@@ -234,11 +235,7 @@ fn search_tolerates_old_spelling_case_spacing_and_typos_and_finds_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir.path().join("a.db"), None);
     let tree = seed_tree(&store);
-    let reg = store
-        .write(&ctx(tree.kader), |w| {
-            households::register(w, &household(tree.rt1), &family())
-        })
-        .unwrap();
+    let reg = register_family(&store, &tree);
     let find = |q: &str| search::search(&store, q, None, 10).unwrap();
     for q in [
         "sukarno",
@@ -272,11 +269,7 @@ fn a_whole_visit_is_recorded_and_read_back_with_corrections_applied() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir.path().join("a.db"), Some(key()));
     let tree = seed_tree(&store);
-    let reg = store
-        .write(&ctx(tree.kader), |w| {
-            households::register(w, &household(tree.rt1), &family())
-        })
-        .unwrap();
+    let reg = register_family(&store, &tree);
     let child = reg.members[2];
     let visit = VisitInput {
         person: child,
@@ -394,11 +387,7 @@ fn implausible_or_contradictory_visits_are_refused_naming_the_field() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir.path().join("a.db"), None);
     let tree = seed_tree(&store);
-    let reg = store
-        .write(&ctx(tree.kader), |w| {
-            households::register(w, &household(tree.rt1), &family())
-        })
-        .unwrap();
+    let reg = register_family(&store, &tree);
     let base = VisitInput::new(reg.members[2], now(), VisitKind::HomeVisit);
     let before = counts(&store);
     let cases: Vec<(VisitInput, &str)> = vec![
@@ -487,11 +476,7 @@ fn merging_an_unidentified_record_keeps_both_histories() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir.path().join("a.db"), None);
     let tree = seed_tree(&store);
-    let reg = store
-        .write(&ctx(tree.kader), |w| {
-            households::register(w, &household(tree.rt1), &family())
-        })
-        .unwrap();
+    let reg = register_family(&store, &tree);
     let known = reg.members[0];
     let (stranger, _) = store
         .write(&ctx(tree.kader), |w| {
@@ -590,11 +575,7 @@ fn editing_sends_only_changed_fields() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir.path().join("a.db"), None);
     let tree = seed_tree(&store);
-    let reg = store
-        .write(&ctx(tree.kader), |w| {
-            households::register(w, &household(tree.rt1), &family())
-        })
-        .unwrap();
+    let reg = register_family(&store, &tree);
     let mut edit = family()[0].clone();
     edit.phone = Some("081399998888".into());
     let seq_before = store.outbox_stats().unwrap().highest_seq;
@@ -627,11 +608,7 @@ fn the_name_index_follows_commits_and_ignores_rollbacks() {
             .unwrap()
             .is_empty()
     );
-    let reg = store
-        .write(&ctx(tree.kader), |w| {
-            households::register(w, &household(tree.rt1), &family())
-        })
-        .unwrap();
+    let reg = register_family(&store, &tree);
     assert_eq!(
         search::search(&store, "johanes ndun", None, 10).unwrap()[0]
             .person
