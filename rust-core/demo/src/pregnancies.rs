@@ -102,6 +102,7 @@ pub(crate) fn build(rng: &mut DemoRng, pop: &Population, today: Date) -> Vec<Pre
                     kind: OutcomeKind::LiveBirth,
                     at: at_wita(born, between(rng, 0, 24 * 60 - 1) as u32),
                     place: Some(place.to_string()),
+                    place_kind: None,
                 }),
             },
             household,

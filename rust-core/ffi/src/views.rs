@@ -385,6 +385,37 @@ pub(crate) fn history_summary(p: &EventPayload) -> String {
                 format!("Rujukan ke {}", r.to)
             }
         }
+        EventPayload::HealthStatus(h) => {
+            let mut parts: Vec<String> = h
+                .conditions
+                .iter()
+                .map(|c| {
+                    let name = match &c.condition {
+                        ilp_model::Condition::Hypertension => "hipertensi",
+                        ilp_model::Condition::Diabetes => "diabetes",
+                        ilp_model::Condition::Tuberculosis => "TB",
+                        ilp_model::Condition::SevereMentalIllness => "ODGJ berat",
+                        ilp_model::Condition::Other(code) => code.as_str(),
+                    };
+                    if c.resolved {
+                        format!("{name} (selesai)")
+                    } else {
+                        match c.on_treatment {
+                            Some(true) => format!("{name}, berobat teratur"),
+                            Some(false) => format!("{name}, tidak berobat teratur"),
+                            None => name.to_string(),
+                        }
+                    }
+                })
+                .collect();
+            let yes_no = |label: &str, v: Option<bool>| {
+                v.map(|b| format!("{label}: {}", if b { "ya" } else { "tidak" }))
+            };
+            parts.extend(yes_no("Merokok", h.smokes));
+            parts.extend(yes_no("KB", h.family_planning));
+            parts.extend(yes_no("ASI eksklusif", h.exclusive_breastfeeding));
+            format!("Status kesehatan: {}", parts.join(" · "))
+        }
         EventPayload::Note { text } => text.clone(),
         EventPayload::PersonMerged { .. } => "Data digabung".into(),
         EventPayload::Void { .. } | EventPayload::Amend { .. } => "Koreksi".into(),

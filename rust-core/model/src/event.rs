@@ -34,6 +34,9 @@ pub enum EventPayload {
         note: Option<String>,
     },
     Referral(Referral),
+    /// Answers about a person's health that the rules need and no measurement gives: known
+    /// conditions and their treatment, smoking, family planning, exclusive breastfeeding.
+    HealthStatus(HealthStatus),
     Note {
         text: String,
     },
@@ -65,6 +68,7 @@ impl EventPayload {
             EventPayload::Service(_) => "service",
             EventPayload::DangerSigns { .. } => "danger_signs",
             EventPayload::Referral(_) => "referral",
+            EventPayload::HealthStatus(_) => "health_status",
             EventPayload::Note { .. } => "note",
             EventPayload::Void { .. } => "void",
             EventPayload::Amend { .. } => "amend",
@@ -257,6 +261,48 @@ pub struct Referral {
     pub pickup_called: bool,
     pub pickup_called_at: Option<Timestamp>,
     pub pickup_service: Option<String>,
+}
+
+code_enum!(
+    /// Long-term conditions the schedules and the family health index follow.
+    Condition {
+        Hypertension = "hypertension",
+        Diabetes = "diabetes",
+        Tuberculosis = "tuberculosis",
+        /// Gangguan jiwa berat (ODGJ berat).
+        SevereMentalIllness = "severe_mental_illness",
+    }
+);
+
+/// What is known about one condition of a person, as of the event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConditionStatus {
+    pub condition: Condition,
+    /// Takes treatment regularly (minum obat teratur / berobat sesuai standar); `None` if not asked.
+    #[serde(default)]
+    pub on_treatment: Option<bool>,
+    /// For severe mental illness: restrained (dipasung) or neglected; `None` if not asked.
+    #[serde(default)]
+    pub neglected: Option<bool>,
+    /// The condition no longer applies (TB treatment completed, a wrong earlier answer).
+    #[serde(default)]
+    pub resolved: bool,
+}
+
+/// Answers given on a visit; a field left `None` was not asked and keeps its earlier answer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HealthStatus {
+    #[serde(default)]
+    pub conditions: Vec<ConditionStatus>,
+    /// Smokes tobacco in any form (IKS indicator 9 asks it of every household member).
+    #[serde(default)]
+    pub smokes: Option<bool>,
+    /// Uses a family-planning method (a woman of a couple of reproductive age, IKS indicator 1).
+    #[serde(default)]
+    pub family_planning: Option<bool>,
+    /// Asked of an infant's carer: breast milk only for the first six months (IKS indicator 4).
+    #[serde(default)]
+    pub exclusive_breastfeeding: Option<bool>,
 }
 
 #[cfg(test)]

@@ -18,15 +18,16 @@ pub mod validation;
 
 pub use area::{Area, AreaLevel, KemendagriCode, Posyandu};
 pub use event::{
-    Antigen, DangerSign, Event, EventPayload, GlucoseTiming, HeightMethod, Immunization,
-    Measurement, Referral, Service, ServiceKind, Visit, VisitKind,
+    Antigen, Condition, ConditionStatus, DangerSign, Event, EventPayload, GlucoseTiming,
+    HealthStatus, HeightMethod, Immunization, Measurement, Referral, Service, ServiceKind, Visit,
+    VisitKind,
 };
 pub use hlc::{ClockDriftError, Hlc, HlcClock};
 pub use household::{GeoPoint, Household, JknStatus};
 pub use ids::{AreaId, DeviceId, EventId, HouseholdId, PersonId, PosyanduId, PregnancyId, UserId};
 pub use nik::{KkNumber, Nik, NikWarning};
 pub use person::{BirthDate, Person, Relation, Sex};
-pub use pregnancy::{Pregnancy, PregnancyOutcome};
+pub use pregnancy::{DeliveryPlace, Pregnancy, PregnancyOutcome};
 pub use timestamp::Timestamp;
 pub use user::{Role, User};
 pub use validation::{ValidationError, limits};

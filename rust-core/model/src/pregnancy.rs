@@ -16,12 +16,26 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// Where a delivery happened (IKS indicator 2 asks whether it was a health facility).
+    DeliveryPlace {
+        /// Puskesmas, Pustu, clinic, hospital, praktik bidan.
+        HealthFacility = "health_facility",
+        Home = "home",
+        OnTheWay = "on_the_way",
+    }
+);
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PregnancyOutcome {
     pub kind: OutcomeKind,
     /// Date and time of delivery: KF and KN windows start from it, to the hour.
     pub at: Timestamp,
+    /// The place's name as told ("RSUD S.K. Lerik", "rumah").
     pub place: Option<String>,
+    /// What kind of place it was; `None` when not told.
+    #[serde(default)]
+    pub place_kind: Option<DeliveryPlace>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

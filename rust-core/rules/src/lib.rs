@@ -1,4 +1,6 @@
 //! Pure rules of the Posyandu ILP core: no SQLite, no network, no clock (dates are arguments).
 
+pub mod due;
+pub mod facts;
 pub mod name_match;
 pub mod plausibility;

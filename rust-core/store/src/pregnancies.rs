@@ -48,6 +48,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pregnancy> {
             kind: OutcomeKind::from_code(&k),
             at: Timestamp::from_millis(at),
             place: None,
+            place_kind: None,
         }),
     })
     .and_then(|mut p| {
@@ -206,6 +207,7 @@ pub fn record_outcome(
         kind,
         at,
         place: optional_text("place", place, limits::PLACE)?,
+        place_kind: None,
     });
     let changed = changed_fields(&fields(&old), &fields(&new));
     let prev: String = wtx.conn().query_row(

@@ -1,0 +1,236 @@
+//! Due items: one thing a person should get (a dose, an ANC contact, a weighing, a screening, a
+//! follow-up), with its window and its status on a date. Schedules produce them; the store keeps
+//! them precomputed; the worklist and coverage read them.
+
+use ilp_model::{Antigen, Condition, EventId, PersonId, PregnancyId};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use time::Date;
+
+/// Earliest, recommended and latest dates. `earliest <= due <= latest` always holds (constructors
+/// enforce it); `latest == None` means open-ended (no date after which it is pointless).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Window {
+    pub earliest: Date,
+    pub due: Date,
+    pub latest: Option<Date>,
+}
+
+impl Window {
+    /// Clamps `due` into `[earliest, latest]` and `latest` to at least `earliest`, so a table with
+    /// an odd row can never produce a window that runs backwards.
+    pub fn new(earliest: Date, due: Date, latest: Option<Date>) -> Self {
+        let latest = latest.map(|l| l.max(earliest));
+        let mut due = due.max(earliest);
+        if let Some(l) = latest {
+            due = due.min(l);
+        }
+        Self {
+            earliest,
+            due,
+            latest,
+        }
+    }
+
+    pub fn contains(&self, d: Date) -> bool {
+        d >= self.earliest && self.latest.is_none_or(|l| d <= l)
+    }
+}
+
+/// Where an item stands on the evaluation date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum DueStatus {
+    /// Its window has not opened yet.
+    Upcoming,
+    /// Window open, due date not passed.
+    Due,
+    /// Due date passed, still within the window (or open-ended).
+    Overdue,
+    /// Given or done, on that date.
+    Done { on: Date },
+    /// The window closed without it being done.
+    Missed,
+    /// Must not be given at this age (a rotavirus dose after 7 months, BCG from 12 months).
+    NotAllowed,
+}
+
+impl DueStatus {
+    /// Due or overdue: what a worklist shows.
+    pub fn is_open(&self) -> bool {
+        matches!(self, DueStatus::Due | DueStatus::Overdue)
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            DueStatus::Upcoming => "upcoming",
+            DueStatus::Due => "due",
+            DueStatus::Overdue => "overdue",
+            DueStatus::Done { .. } => "done",
+            DueStatus::Missed => "missed",
+            DueStatus::NotAllowed => "not_allowed",
+        }
+    }
+}
+
+/// What is due.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DueKind {
+    /// A routine immunization dose (national schedule).
+    Immunization { antigen: Antigen, dose: u8 },
+    /// A school (BIAS) dose, given in school grade `grade`.
+    Bias {
+        antigen: Antigen,
+        dose: u8,
+        grade: u8,
+    },
+    /// ANC contact `contact` (1..6) of a pregnancy; `by_doctor` for the doctor contacts.
+    Anc {
+        pregnancy: PregnancyId,
+        contact: u8,
+        by_doctor: bool,
+    },
+    /// Postpartum visit KF1..KF4.
+    Kf { pregnancy: PregnancyId, number: u8 },
+    /// Neonatal visit KN1..KN3.
+    Kn { number: u8 },
+    /// Monthly weighing of an under-five, for the month starting `month`.
+    Weighing { month: Date },
+    /// Vitamin A round (February or August, `round` is its first day).
+    VitaminA { round: Date },
+    /// Yearly PTM screening (15-59 years) for the year starting `year`.
+    PtmScreening { year: Date },
+    /// Yearly screening of an older person (60+) for the year starting `year`.
+    ElderlyScreening { year: Date },
+    /// Monthly follow-up of a known condition (hypertension, diabetes).
+    ConditionFollowUp { condition: Condition, month: Date },
+    /// A follow-up visit after a danger sign was recorded in `event`.
+    DangerSignFollowUp { event: EventId },
+    /// A follow-up visit after the referral in `event`.
+    ReferralFollowUp { event: EventId },
+}
+
+impl DueKind {
+    /// A stable text key, unique per person: the same item computed twice has the same key, so the
+    /// store can replace a person's items and a worklist can hold each exactly once.
+    pub fn key(&self) -> String {
+        match self {
+            DueKind::Immunization { antigen, dose } => format!("imm:{}:{dose}", antigen.code()),
+            DueKind::Bias {
+                antigen,
+                dose,
+                grade,
+            } => format!("bias:{}:{dose}:{grade}", antigen.code()),
+            DueKind::Anc {
+                pregnancy, contact, ..
+            } => format!("anc:{pregnancy}:{contact}"),
+            DueKind::Kf { pregnancy, number } => format!("kf:{pregnancy}:{number}"),
+            DueKind::Kn { number } => format!("kn:{number}"),
+            DueKind::Weighing { month } => format!("weigh:{month}"),
+            DueKind::VitaminA { round } => format!("vita:{round}"),
+            DueKind::PtmScreening { year } => format!("ptm:{year}"),
+            DueKind::ElderlyScreening { year } => format!("lansia:{year}"),
+            DueKind::ConditionFollowUp { condition, month } => {
+                format!("cond:{}:{month}", condition.code())
+            }
+            DueKind::DangerSignFollowUp { event } => format!("danger:{event}"),
+            DueKind::ReferralFollowUp { event } => format!("referral:{event}"),
+        }
+    }
+
+    /// A follow-up of a danger sign or referral: first on any worklist.
+    pub fn is_follow_up(&self) -> bool {
+        matches!(
+            self,
+            DueKind::DangerSignFollowUp { .. } | DueKind::ReferralFollowUp { .. }
+        )
+    }
+}
+
+/// Which rule table (and version) produced an item, so a supervisor can tell which schedule a
+/// number follows after a table changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TableRef {
+    pub id: &'static str,
+    pub version: u32,
+}
+
+impl fmt::Display for TableRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{}", self.id, self.version)
+    }
+}
+
+/// One due item of one person.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct DueItem {
+    pub person: PersonId,
+    pub kind: DueKind,
+    pub window: Window,
+    pub status: DueStatus,
+    /// The person is high-risk for this item (a pregnancy with danger signs, a child below the
+    /// red line, a child with 2T): an overdue high-risk item outranks other overdue items.
+    pub high_risk: bool,
+    pub table: TableRef,
+}
+
+impl DueItem {
+    /// Status of a not-yet-done item with `window` on `today`.
+    pub fn open_status(window: &Window, today: Date) -> DueStatus {
+        if today < window.earliest {
+            DueStatus::Upcoming
+        } else if window.latest.is_some_and(|l| today > l) {
+            DueStatus::Missed
+        } else if today <= window.due {
+            DueStatus::Due
+        } else {
+            DueStatus::Overdue
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    #[test]
+    fn status_follows_the_window() {
+        let w = Window::new(
+            date!(2026 - 01 - 10),
+            date!(2026 - 01 - 20),
+            Some(date!(2026 - 02 - 10)),
+        );
+        assert_eq!(
+            DueItem::open_status(&w, date!(2026 - 01 - 09)),
+            DueStatus::Upcoming
+        );
+        assert_eq!(
+            DueItem::open_status(&w, date!(2026 - 01 - 20)),
+            DueStatus::Due
+        );
+        assert_eq!(
+            DueItem::open_status(&w, date!(2026 - 01 - 21)),
+            DueStatus::Overdue
+        );
+        assert_eq!(
+            DueItem::open_status(&w, date!(2026 - 02 - 11)),
+            DueStatus::Missed
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn windows_never_run_backwards(a in 0i64..3000, b in 0i64..3000, c in proptest::option::of(0i64..3000)) {
+            let base = date!(2020 - 01 - 01);
+            let d = |n: i64| base + time::Duration::days(n);
+            let w = Window::new(d(a), d(b), c.map(d));
+            prop_assert!(w.earliest <= w.due);
+            if let Some(l) = w.latest {
+                prop_assert!(w.due <= l);
+            }
+        }
+    }
+}
