@@ -162,13 +162,26 @@ impl fmt::Display for TableRef {
     }
 }
 
-/// One due item of one person.
+/// What an item not done becomes once its window has closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosesAs {
+    /// Too late to matter (last month's weighing).
+    Missed,
+    /// Must not be given any more (rotavirus after 7 months, BCG from 12 months, HB0 from 1 month).
+    NotAllowed,
+}
+
+/// One due item of one person. Its status is not stored but derived for a date
+/// ([`DueItem::status`]), so items kept precomputed stay right as days pass.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct DueItem {
     pub person: PersonId,
     pub kind: DueKind,
     pub window: Window,
-    pub status: DueStatus,
+    /// Given or done on that date (by the event that did it).
+    pub done_on: Option<Date>,
+    pub closes_as: ClosesAs,
     /// The person is high-risk for this item (a pregnancy with danger signs, a child below the
     /// red line, a child with 2T): an overdue high-risk item outranks other overdue items.
     pub high_risk: bool,
@@ -176,6 +189,17 @@ pub struct DueItem {
 }
 
 impl DueItem {
+    /// Status on `today`.
+    pub fn status(&self, today: Date) -> DueStatus {
+        if let Some(on) = self.done_on {
+            return DueStatus::Done { on };
+        }
+        match Self::open_status(&self.window, today) {
+            DueStatus::Missed if self.closes_as == ClosesAs::NotAllowed => DueStatus::NotAllowed,
+            s => s,
+        }
+    }
+
     /// Status of a not-yet-done item with `window` on `today`.
     pub fn open_status(window: &Window, today: Date) -> DueStatus {
         if today < window.earliest {
