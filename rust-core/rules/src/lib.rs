@@ -2,5 +2,6 @@
 
 pub mod due;
 pub mod facts;
+pub mod kms;
 pub mod name_match;
 pub mod plausibility;
