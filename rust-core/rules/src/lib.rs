@@ -5,3 +5,4 @@ pub mod facts;
 pub mod kms;
 pub mod name_match;
 pub mod plausibility;
+pub mod worklist;

@@ -1,0 +1,497 @@
+//! The worklist: a user's open due items for a date, grouped by household (a stop on the walk),
+//! households grouped by RT, ordered by priority, and within an RT as a walking route where
+//! households have GPS. Pure: the store hands in the open items and where each household is.
+
+use crate::due::{DueItem, DueKind, DueStatus};
+use ilp_model::{AreaId, GeoPoint, HouseholdId, PersonId};
+use std::collections::HashMap;
+use time::{Date, Duration};
+
+/// Why an item is on today's list, most urgent first (the order of the variants is the order of
+/// the list).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Priority {
+    /// A follow-up of a danger sign or a referral.
+    FollowUp,
+    /// Overdue, for a high-risk person (pregnancy with danger signs, child below the red line).
+    OverdueHighRisk,
+    Overdue,
+    /// The due date is today.
+    DueToday,
+    /// Due within the next seven days.
+    DueThisWeek,
+    /// Window open, due later.
+    DueLater,
+}
+
+impl Priority {
+    /// `None` for items that are not open on `today` (upcoming, done, missed, not allowed).
+    pub fn of(item: &DueItem, today: Date) -> Option<Priority> {
+        let status = item.status(today);
+        if !status.is_open() {
+            return None;
+        }
+        Some(if item.kind.is_follow_up() {
+            Priority::FollowUp
+        } else if status == DueStatus::Overdue && item.high_risk {
+            Priority::OverdueHighRisk
+        } else if status == DueStatus::Overdue {
+            Priority::Overdue
+        } else if item.window.due == today {
+            Priority::DueToday
+        } else if item.window.due <= today + Duration::days(7) {
+            Priority::DueThisWeek
+        } else {
+            Priority::DueLater
+        })
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Priority::FollowUp => "follow_up",
+            Priority::OverdueHighRisk => "overdue_high_risk",
+            Priority::Overdue => "overdue",
+            Priority::DueToday => "due_today",
+            Priority::DueThisWeek => "due_this_week",
+            Priority::DueLater => "due_later",
+        }
+    }
+
+    pub fn label_id(self) -> &'static str {
+        match self {
+            Priority::FollowUp => "Tindak lanjut tanda bahaya/rujukan",
+            Priority::OverdueHighRisk => "Terlambat, risiko tinggi",
+            Priority::Overdue => "Terlambat",
+            Priority::DueToday => "Jatuh tempo hari ini",
+            Priority::DueThisWeek => "Jatuh tempo minggu ini",
+            Priority::DueLater => "Jatuh tempo bulan ini",
+        }
+    }
+
+    /// Follow-ups and overdue high-risk items go before the walking route.
+    pub fn is_urgent(self) -> bool {
+        self <= Priority::OverdueHighRisk
+    }
+}
+
+/// Where a stop is: a registered household, or a person met outside one (an emergency case).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StopKey {
+    Household(HouseholdId),
+    Person(PersonId),
+}
+
+/// An open item handed to the worklist with where its person lives.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenItem {
+    pub item: DueItem,
+    pub household: Option<HouseholdId>,
+    pub rt: Option<AreaId>,
+}
+
+/// One stop: a household (or a lone person) and its items, most urgent first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stop {
+    pub key: StopKey,
+    pub gps: Option<GeoPoint>,
+    pub priority: Priority,
+    pub items: Vec<(DueItem, Priority)>,
+}
+
+/// The stops of one RT (`None`: persons with no household).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RtGroup {
+    pub rt: Option<AreaId>,
+    pub priority: Priority,
+    pub stops: Vec<Stop>,
+}
+
+/// Builds the worklist for `today` from open items; `gps` gives each household's position when
+/// known. Items not open on `today` are left out; every open item appears exactly once.
+pub fn build(
+    items: Vec<OpenItem>,
+    gps: &HashMap<HouseholdId, GeoPoint>,
+    today: Date,
+) -> Vec<RtGroup> {
+    let mut stops: HashMap<StopKey, (Option<AreaId>, Stop)> = HashMap::new();
+    for open in items {
+        let Some(priority) = Priority::of(&open.item, today) else {
+            continue;
+        };
+        let key = match open.household {
+            Some(h) => StopKey::Household(h),
+            None => StopKey::Person(open.item.person),
+        };
+        let entry = stops.entry(key).or_insert_with(|| {
+            (
+                open.rt,
+                Stop {
+                    key,
+                    gps: open.household.and_then(|h| gps.get(&h).copied()),
+                    priority,
+                    items: Vec::new(),
+                },
+            )
+        });
+        entry.1.priority = entry.1.priority.min(priority);
+        entry.1.items.push((open.item, priority));
+    }
+    let mut by_rt: HashMap<Option<AreaId>, Vec<Stop>> = HashMap::new();
+    for (_, (rt, mut stop)) in stops {
+        stop.items.sort_by(|a, b| {
+            (a.1, a.0.window.due, a.0.person, a.0.kind.key()).cmp(&(
+                b.1,
+                b.0.window.due,
+                b.0.person,
+                b.0.kind.key(),
+            ))
+        });
+        by_rt.entry(rt).or_default().push(stop);
+    }
+    let mut groups: Vec<RtGroup> = by_rt
+        .into_iter()
+        .map(|(rt, stops)| {
+            let stops = order_stops(stops);
+            RtGroup {
+                rt,
+                priority: stops.iter().map(|s| s.priority).min().expect("non-empty"),
+                stops,
+            }
+        })
+        .collect();
+    groups.sort_by(|a, b| {
+        (a.priority, a.rt.is_none(), a.rt).cmp(&(b.priority, b.rt.is_none(), b.rt))
+    });
+    groups
+}
+
+/// Urgent stops first (by priority), then the rest as a walking route through those with GPS
+/// (starting next to the last urgent stop when it has one), then those without GPS by priority.
+fn order_stops(mut stops: Vec<Stop>) -> Vec<Stop> {
+    stops.sort_by_key(|s| (s.priority, s.key));
+    let split = stops.partition_point(|s| s.priority.is_urgent());
+    let rest = stops.split_off(split);
+    let (located, unlocated): (Vec<Stop>, Vec<Stop>) =
+        rest.into_iter().partition(|s| s.gps.is_some());
+    let start = stops.iter().rev().find_map(|s| s.gps);
+    let points: Vec<GeoPoint> = located.iter().map(|s| s.gps.expect("located")).collect();
+    let order = walking_route(&points, start);
+    let mut located: Vec<Option<Stop>> = located.into_iter().map(Some).collect();
+    stops.extend(
+        order
+            .into_iter()
+            .map(|i| located[i].take().expect("each once")),
+    );
+    stops.extend(unlocated);
+    stops
+}
+
+/// Walking distance proxy in metres (equirectangular: exact enough within a kelurahan).
+pub fn distance_m(a: GeoPoint, b: GeoPoint) -> f64 {
+    const R: f64 = 6_371_000.0;
+    let lat = ((a.lat + b.lat) / 2.0).to_radians();
+    let x = (b.lon - a.lon).to_radians() * lat.cos();
+    let y = (b.lat - a.lat).to_radians();
+    R * (x * x + y * y).sqrt()
+}
+
+/// An open path through `points` (indices into it): nearest neighbour from the point closest to
+/// `start` (or from the first point), improved by 2-opt until no reversal shortens it.
+pub fn walking_route(points: &[GeoPoint], start: Option<GeoPoint>) -> Vec<usize> {
+    let n = points.len();
+    if n <= 2 {
+        return (0..n).collect();
+    }
+    let first = match start {
+        Some(s) => (0..n)
+            .min_by(|&a, &b| distance_m(s, points[a]).total_cmp(&distance_m(s, points[b])))
+            .expect("n > 0"),
+        None => 0,
+    };
+    let mut route = nearest_neighbour(points, first);
+    two_opt(points, &mut route);
+    route
+}
+
+/// The greedy path: from `first`, always to the closest point not yet visited.
+fn nearest_neighbour(points: &[GeoPoint], first: usize) -> Vec<usize> {
+    let n = points.len();
+    let mut visited = vec![false; n];
+    let mut route = Vec::with_capacity(n);
+    let mut current = first;
+    visited[current] = true;
+    route.push(current);
+    for _ in 1..n {
+        let next = (0..n)
+            .filter(|&j| !visited[j])
+            .min_by(|&a, &b| {
+                distance_m(points[current], points[a])
+                    .total_cmp(&distance_m(points[current], points[b]))
+            })
+            .expect("unvisited remain");
+        visited[next] = true;
+        route.push(next);
+        current = next;
+    }
+    route
+}
+
+/// Reverses segments of an open path while that shortens it; the first stop stays first.
+fn two_opt(points: &[GeoPoint], route: &mut [usize]) {
+    let d = |a: usize, b: usize| distance_m(points[a], points[b]);
+    let n = route.len();
+    // Bounded passes: each improving pass shortens the path, so this ends; the bound keeps a
+    // pathological input from costing more than a few milliseconds on a phone.
+    for _ in 0..50 {
+        let mut improved = false;
+        for i in 1..n - 1 {
+            for j in i + 1..n {
+                let before = d(route[i - 1], route[i])
+                    + if j + 1 < n {
+                        d(route[j], route[j + 1])
+                    } else {
+                        0.0
+                    };
+                let after = d(route[i - 1], route[j])
+                    + if j + 1 < n {
+                        d(route[i], route[j + 1])
+                    } else {
+                        0.0
+                    };
+                if after + 1e-9 < before {
+                    route[i..=j].reverse();
+                    improved = true;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+}
+
+/// Length of an open path in metres.
+pub fn route_length_m(points: &[GeoPoint], route: &[usize]) -> f64 {
+    route
+        .windows(2)
+        .map(|w| distance_m(points[w[0]], points[w[1]]))
+        .sum()
+}
+
+/// Services given at the Posyandu table (weighing, doses, vitamin A, screenings): who is expected
+/// on a Posyandu day. ANC and postnatal visits are the bidan's and follow-ups are home visits.
+pub fn is_posyandu_service(kind: &DueKind) -> bool {
+    matches!(
+        kind,
+        DueKind::Immunization { .. }
+            | DueKind::Weighing { .. }
+            | DueKind::VitaminA { .. }
+            | DueKind::PtmScreening { .. }
+            | DueKind::ElderlyScreening { .. }
+            | DueKind::ConditionFollowUp { .. }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::due::{ClosesAs, TableRef, Window};
+    use ilp_model::{Antigen, EventId};
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    const T: TableRef = TableRef {
+        id: "test",
+        version: 1,
+    };
+
+    fn item(person: u8, kind: DueKind, earliest: Date, due: Date, high_risk: bool) -> DueItem {
+        DueItem {
+            person: PersonId::from_random_bytes([person; 16]),
+            kind,
+            window: Window::new(earliest, due, None),
+            done_on: None,
+            closes_as: ClosesAs::Missed,
+            high_risk,
+            table: T,
+        }
+    }
+
+    fn hh(n: u8) -> HouseholdId {
+        HouseholdId::from_random_bytes([n; 16])
+    }
+
+    fn rt(n: u8) -> AreaId {
+        AreaId::from_random_bytes([n; 16])
+    }
+
+    #[test]
+    fn priorities_follow_the_issue_order() {
+        let today = date!(2026 - 11 - 22);
+        let follow = item(
+            1,
+            DueKind::DangerSignFollowUp {
+                event: EventId::from_random_bytes([9; 16]),
+            },
+            date!(2026 - 11 - 20),
+            date!(2026 - 11 - 21),
+            true,
+        );
+        let dose = |due, hr| {
+            item(
+                2,
+                DueKind::Immunization {
+                    antigen: Antigen::Mr,
+                    dose: 1,
+                },
+                date!(2026 - 10 - 01),
+                due,
+                hr,
+            )
+        };
+        assert_eq!(Priority::of(&follow, today), Some(Priority::FollowUp));
+        assert_eq!(
+            Priority::of(&dose(date!(2026 - 11 - 01), true), today),
+            Some(Priority::OverdueHighRisk)
+        );
+        assert_eq!(
+            Priority::of(&dose(date!(2026 - 11 - 01), false), today),
+            Some(Priority::Overdue)
+        );
+        assert_eq!(
+            Priority::of(&dose(today, false), today),
+            Some(Priority::DueToday)
+        );
+        assert_eq!(
+            Priority::of(&dose(date!(2026 - 11 - 29), false), today),
+            Some(Priority::DueThisWeek)
+        );
+        assert_eq!(
+            Priority::of(&dose(date!(2026 - 12 - 20), false), today),
+            Some(Priority::DueLater)
+        );
+        let upcoming = item(
+            3,
+            DueKind::Kn { number: 1 },
+            date!(2026 - 12 - 01),
+            date!(2026 - 12 - 02),
+            false,
+        );
+        assert_eq!(Priority::of(&upcoming, today), None);
+    }
+
+    #[test]
+    fn urgent_households_lead_their_rt_and_the_rest_follow_a_route() {
+        let today = date!(2026 - 11 - 22);
+        let weigh = |p: u8| {
+            item(
+                p,
+                DueKind::Weighing {
+                    month: date!(2026 - 11 - 01),
+                },
+                date!(2026 - 11 - 01),
+                date!(2026 - 11 - 30),
+                false,
+            )
+        };
+        // Households along a street, given out of order; household 9 has a referral follow-up.
+        let xs = [(1u8, 0.0), (2, 0.004), (3, 0.001), (4, 0.003), (5, 0.002)];
+        let mut gps = HashMap::new();
+        let mut items = Vec::new();
+        for (n, dx) in xs {
+            gps.insert(hh(n), GeoPoint::new("gps", -10.15, 123.63 + dx).unwrap());
+            items.push(OpenItem {
+                item: weigh(n),
+                household: Some(hh(n)),
+                rt: Some(rt(1)),
+            });
+        }
+        gps.insert(hh(9), GeoPoint::new("gps", -10.15, 123.6345).unwrap());
+        items.push(OpenItem {
+            item: item(
+                9,
+                DueKind::ReferralFollowUp {
+                    event: EventId::from_random_bytes([7; 16]),
+                },
+                date!(2026 - 11 - 20),
+                date!(2026 - 11 - 23),
+                true,
+            ),
+            household: Some(hh(9)),
+            rt: Some(rt(1)),
+        });
+        let groups = build(items, &gps, today);
+        assert_eq!(groups.len(), 1);
+        let order: Vec<StopKey> = groups[0].stops.iter().map(|s| s.key).collect();
+        assert_eq!(order[0], StopKey::Household(hh(9)));
+        // From the urgent house at +0.0045 the walk goes down the street.
+        let rest: Vec<StopKey> = [2, 4, 5, 3, 1]
+            .iter()
+            .map(|&n| StopKey::Household(hh(n)))
+            .collect();
+        assert_eq!(&order[1..], &rest[..]);
+    }
+
+    #[test]
+    fn two_opt_untangles_a_crossing_path() {
+        // A square visited corner to opposite corner crosses itself; 2-opt removes the crossing.
+        let p = |lat: f64, lon: f64| GeoPoint::new("gps", lat, lon).unwrap();
+        let pts = vec![
+            p(-10.0, 123.0),
+            p(-10.001, 123.001),
+            p(-10.0, 123.001),
+            p(-10.001, 123.0),
+        ];
+        let mut crossing = vec![0, 1, 2, 3];
+        let before = route_length_m(&pts, &crossing);
+        two_opt(&pts, &mut crossing);
+        assert!(route_length_m(&pts, &crossing) < before);
+        assert_eq!(crossing[0], 0);
+    }
+
+    proptest! {
+        #[test]
+        fn every_open_item_appears_exactly_once(
+            spec in proptest::collection::vec((0u8..6, 0u8..3, 0i64..60, 0i64..60, any::<bool>(), any::<bool>()), 0..60)
+        ) {
+            let today = date!(2026 - 11 - 22);
+            let base = date!(2026 - 10 - 01);
+            let mut gps = HashMap::new();
+            let mut items = Vec::new();
+            for (i, (h, r, e, d, risk, located)) in spec.iter().enumerate() {
+                let earliest = base + Duration::days(*e);
+                let it = item(i as u8, DueKind::Weighing { month: earliest }, earliest, earliest + Duration::days(*d), *risk);
+                if *located {
+                    gps.insert(hh(*h), GeoPoint::new("gps", -10.15 + *h as f64 * 0.001, 123.6).unwrap());
+                }
+                items.push(OpenItem { item: it, household: if *h == 0 { None } else { Some(hh(*h)) }, rt: if *h == 0 { None } else { Some(rt(*r)) } });
+            }
+            let open: Vec<(PersonId, String)> = items.iter().filter(|o| Priority::of(&o.item, today).is_some()).map(|o| (o.item.person, o.item.kind.key())).collect();
+            let groups = build(items, &gps, today);
+            let mut listed: Vec<(PersonId, String)> = groups.iter().flat_map(|g| g.stops.iter().flat_map(|s| s.items.iter().map(|(i, _)| (i.person, i.kind.key())))).collect();
+            let mut expected = open.clone();
+            listed.sort();
+            expected.sort();
+            prop_assert_eq!(listed, expected);
+            for w in groups.windows(2) {
+                prop_assert!(w[0].priority <= w[1].priority);
+            }
+        }
+
+        #[test]
+        fn the_route_visits_each_point_once_and_no_longer_than_nearest_neighbour_alone(
+            pts in proptest::collection::vec((0.0f64..0.01, 0.0f64..0.01), 0..25)
+        ) {
+            let points: Vec<GeoPoint> = pts.iter().map(|(a, b)| GeoPoint::new("gps", -10.1 - a, 123.6 + b).unwrap()).collect();
+            let route = walking_route(&points, None);
+            let mut sorted = route.clone();
+            sorted.sort();
+            prop_assert_eq!(sorted, (0..points.len()).collect::<Vec<_>>());
+            if points.len() > 2 {
+                prop_assert_eq!(route[0], 0);
+                let greedy = nearest_neighbour(&points, 0);
+                prop_assert!(route_length_m(&points, &route) <= route_length_m(&points, &greedy) + 1e-6);
+            }
+        }
+    }
+}
