@@ -139,12 +139,98 @@ impl DueKind {
         }
     }
 
+    /// What a kader reads, in Bahasa Indonesia ("Imunisasi DPT-HB-Hib 2", "ANC K3 (dokter)").
+    pub fn label_id(&self) -> String {
+        const BULAN: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des",
+        ];
+        let month = |d: &Date| format!("{} {}", BULAN[u8::from(d.month()) as usize - 1], d.year());
+        match self {
+            DueKind::Immunization { antigen, dose } => {
+                format!("Imunisasi {} {dose}", antigen_label(antigen))
+            }
+            DueKind::Bias {
+                antigen,
+                dose,
+                grade,
+            } => format!("BIAS {} {dose} (kelas {grade})", antigen_label(antigen)),
+            DueKind::Anc {
+                contact, by_doctor, ..
+            } => {
+                if *by_doctor {
+                    format!("ANC K{contact} (dokter)")
+                } else {
+                    format!("ANC K{contact}")
+                }
+            }
+            DueKind::Kf { number, .. } => format!("Kunjungan nifas KF{number}"),
+            DueKind::Kn { number } => format!("Kunjungan neonatal KN{number}"),
+            DueKind::Weighing { month: m } => format!("Penimbangan {}", month(m)),
+            DueKind::VitaminA { round } => format!("Vitamin A {}", month(round)),
+            DueKind::PtmScreening { year } => format!("Skrining PTM {}", year.year()),
+            DueKind::ElderlyScreening { year } => format!("Skrining lansia {}", year.year()),
+            DueKind::ConditionFollowUp {
+                condition,
+                month: m,
+            } => {
+                let name = match condition {
+                    Condition::Hypertension => "hipertensi",
+                    Condition::Diabetes => "diabetes",
+                    Condition::Tuberculosis => "TB",
+                    Condition::SevereMentalIllness => "ODGJ",
+                    Condition::Other(c) => c.as_str(),
+                };
+                format!("Kontrol {name} {}", month(m))
+            }
+            DueKind::DangerSignFollowUp { .. } => "Tindak lanjut tanda bahaya".into(),
+            DueKind::ReferralFollowUp { .. } => "Tindak lanjut rujukan".into(),
+        }
+    }
+
+    /// A short code of the kind for lists and filters ("immunization", "anc", ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            DueKind::Immunization { .. } => "immunization",
+            DueKind::Bias { .. } => "bias",
+            DueKind::Anc { .. } => "anc",
+            DueKind::Kf { .. } => "kf",
+            DueKind::Kn { .. } => "kn",
+            DueKind::Weighing { .. } => "weighing",
+            DueKind::VitaminA { .. } => "vitamin_a",
+            DueKind::PtmScreening { .. } => "ptm_screening",
+            DueKind::ElderlyScreening { .. } => "elderly_screening",
+            DueKind::ConditionFollowUp { .. } => "condition_follow_up",
+            DueKind::DangerSignFollowUp { .. } => "danger_sign_follow_up",
+            DueKind::ReferralFollowUp { .. } => "referral_follow_up",
+        }
+    }
+
     /// A follow-up of a danger sign or referral: first on any worklist.
     pub fn is_follow_up(&self) -> bool {
         matches!(
             self,
             DueKind::DangerSignFollowUp { .. } | DueKind::ReferralFollowUp { .. }
         )
+    }
+}
+
+/// Antigen names as the Buku KIA prints them.
+pub fn antigen_label(a: &Antigen) -> &str {
+    match a {
+        Antigen::Hb0 => "HB0",
+        Antigen::Bcg => "BCG",
+        Antigen::Opv => "Polio tetes (OPV)",
+        Antigen::DptHbHib => "DPT-HB-Hib",
+        Antigen::Pcv => "PCV",
+        Antigen::Rv => "Rotavirus",
+        Antigen::Ipv => "Polio suntik (IPV)",
+        Antigen::Mr => "MR",
+        Antigen::Je => "JE",
+        Antigen::Dt => "DT",
+        Antigen::Td => "Td",
+        Antigen::Hpv => "HPV",
+        Antigen::Tt => "TT",
+        Antigen::Other(c) => c.as_str(),
     }
 }
 
