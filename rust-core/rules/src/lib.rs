@@ -2,6 +2,7 @@
 
 pub mod due;
 pub mod facts;
+pub mod growth;
 pub mod kms;
 pub mod name_match;
 pub mod plausibility;
