@@ -2,6 +2,8 @@
 
 pub mod due;
 pub mod facts;
+pub mod idl;
+pub mod iks;
 pub mod growth;
 pub mod kms;
 pub mod name_match;
