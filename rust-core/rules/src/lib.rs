@@ -8,4 +8,5 @@ pub mod growth;
 pub mod kms;
 pub mod name_match;
 pub mod plausibility;
+pub mod schedule;
 pub mod worklist;

@@ -1,0 +1,77 @@
+//! Follow-up visits after danger signs and referrals (DOMAIN.md section 1, home visits look for
+//! danger signs; windows are our choice, in a configurable table). One item per danger-sign or
+//! referral event, always high-risk, done by any later visit of the person (not the visit the
+//! sign was recorded in), whenever it happened.
+
+use super::Cx;
+use super::age::Age;
+use super::config::{META_KEYS, Obj, Table, TableMeta};
+use crate::due::{ClosesAs, DueItem, DueKind, Window};
+use ilp_model::{EventPayload, ValidationError};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FollowUpTable {
+    pub meta: TableMeta,
+    pub danger_sign: FollowUpWindow,
+    pub referral: FollowUpWindow,
+}
+
+/// Counted from the event's date: due after `due_after`, pointless after `latest_after`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FollowUpWindow {
+    pub due_after: Age,
+    pub latest_after: Age,
+}
+
+impl Table for FollowUpTable {
+    const FAMILY: &'static str = "follow_up";
+
+    fn read(o: &Obj) -> Result<Self, ValidationError> {
+        let mut keys = META_KEYS.to_vec();
+        keys.extend(["danger_sign", "referral"]);
+        o.known_keys(&keys)?;
+        let window = |key: &str| -> Result<FollowUpWindow, ValidationError> {
+            let w = o.obj(key)?;
+            w.known_keys(&["due_after", "latest_after"])?;
+            Ok(FollowUpWindow {
+                due_after: w.age("due_after")?,
+                latest_after: w.age("latest_after")?,
+            })
+        };
+        Ok(Self {
+            meta: o.meta()?,
+            danger_sign: window("danger_sign")?,
+            referral: window("referral")?,
+        })
+    }
+
+    fn meta(&self) -> &TableMeta {
+        &self.meta
+    }
+}
+
+pub(crate) fn items(cx: &Cx, out: &mut Vec<DueItem>) {
+    let t = &cx.tables.follow_up;
+    for (e, on) in cx.alarms() {
+        let (kind, w) = match &e.payload {
+            EventPayload::Referral(_) => (DueKind::ReferralFollowUp { event: e.id }, t.referral),
+            _ => (DueKind::DangerSignFollowUp { event: e.id }, t.danger_sign),
+        };
+        let done_on = cx
+            .visits()
+            .find(|(v, _, _)| v.occurred_at > e.occurred_at && e.visit != Some(v.id))
+            .map(|(_, _, d)| d);
+        out.push(cx.item(
+            kind,
+            Window::new(
+                on,
+                w.due_after.reached_on(on),
+                Some(w.latest_after.reached_on(on)),
+            ),
+            done_on,
+            ClosesAs::Missed,
+            true,
+            t.meta.table,
+        ));
+    }
+}
