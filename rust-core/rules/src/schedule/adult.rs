@@ -151,3 +151,69 @@ pub(crate) fn condition_items(cx: &Cx, out: &mut Vec<DueItem>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{Rec, find, has};
+    use crate::due::DueStatus;
+    use ilp_model::{Condition, Sex, VisitKind};
+    use time::macros::date;
+
+    const TODAY: time::Date = date!(2026 - 06 - 15);
+
+    #[test]
+    fn yearly_screening_by_the_age_reached_in_the_year() {
+        // SPM (unverified): 15-59 y PTM screening, >=60 y lansia screening, at least yearly.
+        let mut adult = Rec::new(1, Some(Sex::Male), Some(date!(1966 - 09 - 01)));
+        adult.blood_pressure(date!(2025 - 03 - 02));
+        let items = adult.items(TODAY);
+        // 59 at the end of 2025: PTM, done by the blood pressure taken in March.
+        let y2025 = find(&items, "ptm:2025-01-01");
+        assert_eq!(y2025.done_on, Some(date!(2025 - 03 - 02)));
+        // 60 during 2026: lansia, due by 31 December.
+        let y2026 = find(&items, "lansia:2026-01-01");
+        assert_eq!(y2026.window.due, date!(2026 - 12 - 31));
+        assert_eq!(y2026.status(TODAY), DueStatus::Due);
+        assert_eq!(y2026.status(date!(2027 - 01 - 01)), DueStatus::Missed);
+
+        let teen = Rec::new(2, Some(Sex::Female), Some(date!(2011 - 10 - 01)));
+        let items = teen.items(TODAY);
+        assert!(!has(&items, "ptm:2025-01-01"));
+        assert!(has(&items, "ptm:2026-01-01"));
+    }
+
+    #[test]
+    fn known_hypertension_is_followed_up_monthly() {
+        let mut r = Rec::new(1, Some(Sex::Female), Some(date!(1970 - 01 - 01)));
+        r.condition(Condition::Hypertension, false, date!(2026 - 03 - 10));
+        r.visit(VisitKind::HomeVisit, None, date!(2026 - 04 - 20));
+        let items = r.items(TODAY);
+        let months: Vec<String> = items
+            .iter()
+            .map(|i| i.kind.key())
+            .filter(|k| k.starts_with("cond:"))
+            .collect();
+        // March (when it became known) to September (three months ahead).
+        assert_eq!(months.len(), 7);
+        assert_eq!(months[0], "cond:hypertension:2026-03-01");
+        let march = find(&items, "cond:hypertension:2026-03-01");
+        assert_eq!(march.window.earliest, date!(2026 - 03 - 10));
+        // The health-status answer was not a visit; the April home visit was.
+        assert_eq!(march.done_on, None);
+        assert_eq!(
+            find(&items, "cond:hypertension:2026-04-01").done_on,
+            Some(date!(2026 - 04 - 20))
+        );
+        assert_eq!(
+            find(&items, "cond:hypertension:2026-05-01").status(TODAY),
+            DueStatus::Overdue
+        );
+        assert!(!has(&items, "cond:diabetes:2026-03-01"));
+        r.condition(Condition::Hypertension, true, date!(2026 - 06 - 01));
+        assert!(
+            !r.items(TODAY)
+                .iter()
+                .any(|i| i.kind.key().starts_with("cond:"))
+        );
+    }
+}

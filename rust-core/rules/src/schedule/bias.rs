@@ -203,3 +203,97 @@ pub(crate) fn items(cx: &Cx, out: &mut Vec<DueItem>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{Rec, ctx, find, has};
+    use super::super::{ScheduleTables, due_items};
+    use crate::due::DueStatus;
+    use ilp_model::{Antigen, Sex};
+    use time::macros::date;
+
+    #[test]
+    fn grade_from_age_on_the_first_of_july() {
+        let t = ScheduleTables::national().bias;
+        // 7 on 1 July 2025: grade 1 in 2025/26. Turning 7 on 2 July: grade 1 a year later.
+        assert_eq!(
+            t.school_year_of(date!(2018 - 07 - 01), 1),
+            date!(2025 - 07 - 01)
+        );
+        assert_eq!(
+            t.school_year_of(date!(2018 - 07 - 02), 1),
+            date!(2026 - 07 - 01)
+        );
+        assert_eq!(
+            t.school_year_of(date!(2018 - 03 - 10), 5),
+            date!(2029 - 07 - 01)
+        );
+    }
+
+    #[test]
+    fn s10_rows_sd1_mr_august_and_dt_november() {
+        // [S10] SD1 MR (Aug) + DT (Nov), SD2 Td (Nov), SD5 HPV girls (Aug) + Td (Nov), SD6 HPV 2.
+        let mut girl = Rec::new(1, Some(Sex::Female), Some(date!(2018 - 03 - 10)));
+        // MR given at a school catch-up in October counts for grade 1's MR.
+        girl.dose(Antigen::Mr, 3, date!(2025 - 10 - 01));
+        let today = date!(2025 - 12 - 01);
+        let items = girl.items(today);
+        let mr = find(&items, "bias:mr:1:1");
+        assert_eq!(mr.window.earliest, date!(2025 - 08 - 01));
+        assert_eq!(mr.window.due, date!(2025 - 08 - 31));
+        assert_eq!(mr.window.latest, Some(date!(2026 - 06 - 30)));
+        assert_eq!(mr.done_on, Some(date!(2025 - 10 - 01)));
+        let dt = find(&items, "bias:dt:1:1");
+        assert_eq!(dt.window.due, date!(2025 - 11 - 30));
+        assert_eq!(dt.status(today), DueStatus::Overdue);
+        assert_eq!(
+            find(&items, "bias:td:1:2").window.due,
+            date!(2026 - 11 - 30)
+        );
+        assert_eq!(
+            find(&items, "bias:hpv:1:5").window.earliest,
+            date!(2029 - 08 - 01)
+        );
+        assert_eq!(
+            find(&items, "bias:td:2:5").window.due,
+            date!(2029 - 11 - 30)
+        );
+        assert!(has(&items, "bias:hpv:2:6"));
+    }
+
+    #[test]
+    fn hpv_is_for_girls_and_single_dose_districts_catch_up_in_grade_6() {
+        let boy = Rec::new(1, Some(Sex::Male), Some(date!(2015 - 03 - 10)));
+        let items = boy.items(date!(2025 - 12 - 01));
+        assert!(has(&items, "bias:td:2:5"));
+        assert!(!items.iter().any(|i| i.kind.key().starts_with("bias:hpv")));
+
+        // One-dose reading of [S10] "SD6 HPV dose 2 or catch-up".
+        let single = ScheduleTables::from_json(
+            r#"{"bias": {"rows": {"sd6_hpv": {"dose": 1, "catch_up_of": "sd5_hpv"}}}}"#,
+        )
+        .unwrap();
+        let mut girl = Rec::new(2, Some(Sex::Female), Some(date!(2015 - 03 - 10)));
+        let today = date!(2025 - 12 - 01);
+        // Grade 1 in 2022/23 (7 on 1 July 2022), so grade 5 in 2026/27 and grade 6 in 2027/28.
+        let items = due_items(&girl.facts, &single, &ctx(today));
+        let catch_up = find(&items, "bias:hpv:1:6");
+        assert_eq!(catch_up.window.earliest, date!(2027 - 08 - 01));
+        assert!(!has(&items, "bias:hpv:2:6"));
+        girl.dose(Antigen::Hpv, 1, date!(2026 - 08 - 15));
+        let items = due_items(&girl.facts, &single, &ctx(date!(2026 - 09 - 01)));
+        assert!(has(&items, "bias:hpv:1:5"));
+        assert!(!has(&items, "bias:hpv:1:6"));
+    }
+
+    #[test]
+    fn bias_items_only_for_school_ages() {
+        let toddler = Rec::child(1, date!(2023 - 01 - 01));
+        assert!(
+            !toddler
+                .items(date!(2025 - 12 - 01))
+                .iter()
+                .any(|i| i.kind.key().starts_with("bias:"))
+        );
+    }
+}

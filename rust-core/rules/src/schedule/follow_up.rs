@@ -75,3 +75,49 @@ pub(crate) fn items(cx: &Cx, out: &mut Vec<DueItem>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{Rec, find};
+    use crate::due::DueStatus;
+    use ilp_model::{Sex, VisitKind};
+    use time::macros::date;
+
+    #[test]
+    fn danger_signs_and_referrals_are_followed_up_by_a_later_visit() {
+        let mut r = Rec::new(1, Some(Sex::Female), Some(date!(1990 - 01 - 01)));
+        let visit = r.visit(VisitKind::HomeVisit, None, date!(2026 - 03 - 01));
+        let sign = r.danger_sign(date!(2026 - 03 - 01));
+        let referral = r.referral(date!(2026 - 03 - 01));
+        for id in [sign, referral] {
+            r.facts
+                .events
+                .iter_mut()
+                .find(|e| e.id == id)
+                .unwrap()
+                .visit = Some(visit);
+        }
+        let items = r.items(date!(2026 - 03 - 03));
+        let d = find(&items, &format!("danger:{sign}"));
+        assert!(d.high_risk);
+        assert_eq!(d.window.due, date!(2026 - 03 - 02));
+        assert_eq!(d.window.latest, Some(date!(2026 - 03 - 15)));
+        // The visit the sign was recorded in is not its follow-up.
+        assert_eq!(d.status(date!(2026 - 03 - 03)), DueStatus::Overdue);
+        let f = find(&items, &format!("referral:{referral}"));
+        assert_eq!(f.window.due, date!(2026 - 03 - 04));
+        assert_eq!(f.window.latest, Some(date!(2026 - 03 - 31)));
+        assert_eq!(f.status(date!(2026 - 03 - 03)), DueStatus::Due);
+
+        r.visit(VisitKind::Other, None, date!(2026 - 03 - 05));
+        let items = r.items(date!(2026 - 03 - 06));
+        assert_eq!(
+            find(&items, &format!("danger:{sign}")).done_on,
+            Some(date!(2026 - 03 - 05))
+        );
+        assert_eq!(
+            find(&items, &format!("referral:{referral}")).done_on,
+            Some(date!(2026 - 03 - 05))
+        );
+    }
+}
