@@ -6,6 +6,7 @@ mod app;
 mod csvin;
 mod demo_export;
 mod demo_fill;
+mod growth;
 mod import_households;
 mod import_setup;
 mod place;
@@ -128,6 +129,9 @@ Examples:
     Check,
     /// Fill a new database with a demo Kelurahan Oesapa, or export demo data as CSV.
     Demo(DemoArgs),
+    /// WHO z-scores and Permenkes categories for a CSV of child measurements (no database).
+    #[command(long_about = growth::HELP)]
+    Growth(growth::GrowthArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -454,6 +458,7 @@ fn run(cli: Cli) -> CliResult {
             let s = Session::open(&g)?;
             views::check(&s)
         }
+        Command::Growth(args) => growth::run(&args, g.quiet),
         Command::Demo(d) => match d.command {
             None => demo_fill::fill(&g, &d.fill.config(&g)?),
             Some(DemoCommand::ExportCsv {
