@@ -329,9 +329,17 @@ fn in_band(value: i32, (lo, hi): (i32, i32)) -> bool {
     lo <= value && value <= hi
 }
 
+/// The first instant after `day` in the local offset: an event is on or before `day` exactly when
+/// it happened before this (an integer comparison instead of a date conversion per event).
+pub(crate) fn end_of_day(day: Date, offset: time::UtcOffset) -> ilp_model::Timestamp {
+    let next = day.next_day().unwrap_or(day);
+    ilp_model::Timestamp::from_datetime(next.midnight().assume_offset(offset))
+}
+
 /// A person's events up to the evaluation date.
 fn events_until<'a>(p: &'a PersonFacts, ctx: &'a RuleContext) -> impl Iterator<Item = &'a Event> {
-    p.events.iter().filter(|e| ctx.date_of(e) <= ctx.today)
+    let cutoff = end_of_day(ctx.today, ctx.offset);
+    p.events.iter().filter(move |e| e.occurred_at < cutoff)
 }
 
 /// The latest recorded answer to one health-status question, up to the evaluation date.

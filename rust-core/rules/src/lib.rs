@@ -1,5 +1,6 @@
 //! Pure rules of the Posyandu ILP core: no SQLite, no network, no clock (dates are arguments).
 
+pub mod coverage;
 pub mod due;
 pub mod facts;
 pub mod idl;
