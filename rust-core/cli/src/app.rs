@@ -253,6 +253,7 @@ pub fn open_store(g: &Globals, clock: Clock, create: bool) -> CliResult<Store> {
         path: path.to_path_buf(),
         key: key.clone(),
         device,
+        utc_offset: ilp_model::timestamp::wita(),
     };
     let opened = match Store::open(config(device_for(path)), Box::new(OsEntropy), clock.now) {
         // The file was made at another path (copied or moved): keep the device id stored in it.

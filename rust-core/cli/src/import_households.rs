@@ -664,6 +664,9 @@ pub fn import_households(
                 Ok(p) => {
                     let mut deliberate = false;
                     let r = s.store.write(&ctx, |wtx| {
+                        // An import touches thousands of persons: due items are rebuilt once,
+                        // on the next read, instead of per person.
+                        wtx.defer_due_items();
                         let o = register(wtx, &p, &seen)?;
                         let keep = matches!(o, Outcome::Imported { .. }) && !opts.dry_run;
                         outcomes.push(o);
@@ -686,6 +689,7 @@ pub fn import_households(
         } else {
             // A savepoint per household inside one transaction per batch.
             s.store.write(&ctx, |wtx| {
+                wtx.defer_due_items();
                 for g in batch {
                     let rows: Vec<&Row> = g.rows.iter().map(|&i| &csv.rows[i]).collect();
                     let p = match prepare(&csv, &rows, &index, today, &seen) {

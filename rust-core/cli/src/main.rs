@@ -10,6 +10,7 @@ mod growth;
 mod import_households;
 mod import_setup;
 mod place;
+mod schedule_views;
 mod text;
 mod views;
 mod visit;
@@ -125,6 +126,35 @@ Examples:
     /// Record visits.
     #[command(subcommand)]
     Visit(VisitCommand),
+    /// The acting user's worklist: every due or overdue item of their RTs, follow-ups of danger
+    /// signs and referrals first, households grouped by RT in walking order.
+    #[command(after_long_help = "\
+Examples:
+  ilp --user kader.rw005.a worklist
+  ilp --user bidan.oesapa worklist --date 2026-11-23 --csv > worklist.csv")]
+    Worklist {
+        /// The day (YYYY-MM-DD); default today (WITA).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        /// Write CSV to standard output instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// One person's due items (immunization, ANC, KF/KN, weighing, vitamin A, screenings,
+    /// follow-ups) with their windows and status.
+    Schedule {
+        /// The person id (from `ilp search` or `ilp show household`).
+        person: String,
+        /// The day the status is for (YYYY-MM-DD); default today (WITA).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        /// Write CSV to standard output instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Posyandu days.
+    #[command(subcommand)]
+    Posyandu(PosyanduCommand),
     /// Check the database file (PRAGMA integrity_check) and show what it holds and what waits to sync.
     Check,
     /// Fill a new database with a demo Kelurahan Oesapa, or export demo data as CSV.
@@ -132,6 +162,23 @@ Examples:
     /// WHO z-scores and Permenkes categories for a CSV of child measurements (no database).
     #[command(long_about = growth::HELP)]
     Growth(growth::GrowthArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum PosyanduCommand {
+    /// Who is expected at a Posyandu on its day, who came, and (after the day) who becomes a
+    /// home visit.
+    Session {
+        /// The Posyandu's name or id.
+        #[arg(long)]
+        posyandu: String,
+        /// The Posyandu day (YYYY-MM-DD).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        /// Write CSV to standard output instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -454,6 +501,27 @@ fn run(cli: Cli) -> CliResult {
             let user = acting_user(&s, &g)?;
             visit::record(&s, user.id, &args)
         }
+        Command::Worklist { date, csv } => {
+            let s = Session::open(&g)?;
+            let user = acting_user(&s, &g)?;
+            let date = date_or_today(&s, date.as_deref())?;
+            schedule_views::worklist(&s, &user, date, csv)
+        }
+        Command::Schedule { person, date, csv } => {
+            let s = Session::open(&g)?;
+            let user = acting_user(&s, &g)?;
+            let date = date_or_today(&s, date.as_deref())?;
+            schedule_views::schedule(&s, &user, &person, date, csv)
+        }
+        Command::Posyandu(PosyanduCommand::Session {
+            posyandu,
+            date,
+            csv,
+        }) => {
+            let s = Session::open(&g)?;
+            let date = text::parse_date(&date).map_err(|e| CliError::refused("date", e))?;
+            schedule_views::posyandu_session(&s, &posyandu, date, csv)
+        }
         Command::Check => {
             let s = Session::open(&g)?;
             views::check(&s)
@@ -471,6 +539,13 @@ fn run(cli: Cli) -> CliResult {
                 demo_export::export_areas(&fill.config(&g)?, &out)
             }
         },
+    }
+}
+
+fn date_or_today(s: &Session, raw: Option<&str>) -> CliResult<time::Date> {
+    match raw {
+        Some(d) => text::parse_date(d).map_err(|e| CliError::refused("date", e)),
+        None => Ok(s.clock.today),
     }
 }
 

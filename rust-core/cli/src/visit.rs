@@ -4,8 +4,8 @@ use crate::app::{CliError, CliResult, Session, parse_rfc3339};
 use crate::text::parse_decimal;
 use clap::Args;
 use ilp_model::{
-    Antigen, DangerSign, GlucoseTiming, HeightMethod, Measurement, PersonId, Service, ServiceKind,
-    Timestamp, UserId, VisitKind,
+    Antigen, Condition, ConditionStatus, DangerSign, GlucoseTiming, HealthStatus, HeightMethod,
+    Measurement, PersonId, Service, ServiceKind, Timestamp, UserId, VisitKind,
 };
 use ilp_store::events::{self, ImmunizationInput, ReferralInput, VisitInput};
 
@@ -94,6 +94,20 @@ pub struct VisitArgs {
     /// An emergency pick-up (ambulance, Brigade Kupang Sehat) was called.
     #[arg(long, requires = "refer_to")]
     pub pickup_called: bool,
+    /// A known condition (hypertension, diabetes, tuberculosis, severe_mental_illness), as CODE or
+    /// CODE:STATE where STATE is treated (berobat teratur), untreated (tidak teratur), neglected
+    /// (ODGJ dipasung/ditelantarkan) or resolved (selesai). Repeat for several.
+    #[arg(long = "condition", value_name = "CODE[:STATE]")]
+    pub conditions: Vec<String>,
+    /// Smokes (merokok): ya/tidak.
+    #[arg(long, value_name = "YA/TIDAK")]
+    pub smokes: Option<String>,
+    /// Uses family planning (ber-KB): ya/tidak.
+    #[arg(long, value_name = "YA/TIDAK")]
+    pub family_planning: Option<String>,
+    /// Exclusively breastfed for the first six months (ASI eksklusif): ya/tidak.
+    #[arg(long, value_name = "YA/TIDAK")]
+    pub exclusive_breastfeeding: Option<String>,
     /// Where the visit took place, when not at the Posyandu (e.g. "rumah").
     #[arg(long, value_name = "TEXT")]
     pub place: Option<String>,
@@ -252,6 +266,62 @@ fn services(a: &VisitArgs) -> CliResult<Vec<Service>> {
         .collect()
 }
 
+fn yes_no(field: &str, raw: Option<&str>) -> CliResult<Option<bool>> {
+    match raw {
+        None => Ok(None),
+        Some(r) => crate::text::parse_yes_no(r)
+            .map_err(|e| refused(field, e))?
+            .map(Some)
+            .ok_or_else(|| refused(field, "must be ya or tidak")),
+    }
+}
+
+fn health_status(a: &VisitArgs) -> CliResult<Option<HealthStatus>> {
+    let mut conditions = Vec::new();
+    for (i, raw) in a.conditions.iter().enumerate() {
+        let (code, state) = match raw.split_once(':') {
+            Some((c, st)) => (c, Some(st.trim().to_ascii_lowercase())),
+            None => (raw.as_str(), None),
+        };
+        let condition = Condition::parse_known(&format!("conditions[{i}]"), code)
+            .map_err(|e| refused(&e.field, e.reason))?;
+        let mut c = ConditionStatus {
+            condition,
+            on_treatment: None,
+            neglected: None,
+            resolved: false,
+        };
+        match state.as_deref() {
+            None => {}
+            Some("treated" | "berobat") => c.on_treatment = Some(true),
+            Some("untreated" | "tidak-berobat") => c.on_treatment = Some(false),
+            Some("neglected" | "dipasung") => c.neglected = Some(true),
+            Some("resolved" | "selesai") => c.resolved = true,
+            Some(_) => {
+                return Err(refused(
+                    &format!("conditions[{i}]"),
+                    "state must be treated, untreated, neglected or resolved",
+                ));
+            }
+        }
+        conditions.push(c);
+    }
+    let h = HealthStatus {
+        conditions,
+        smokes: yes_no("smokes", a.smokes.as_deref())?,
+        family_planning: yes_no("family_planning", a.family_planning.as_deref())?,
+        exclusive_breastfeeding: yes_no(
+            "exclusive_breastfeeding",
+            a.exclusive_breastfeeding.as_deref(),
+        )?,
+    };
+    let empty = h.conditions.is_empty()
+        && h.smokes.is_none()
+        && h.family_planning.is_none()
+        && h.exclusive_breastfeeding.is_none();
+    Ok(if empty { None } else { Some(h) })
+}
+
 pub fn record(s: &Session, user: UserId, a: &VisitArgs) -> CliResult {
     let person: PersonId = a
         .person
@@ -285,6 +355,7 @@ pub fn record(s: &Session, user: UserId, a: &VisitArgs) -> CliResult {
             pickup_called_at: None,
             pickup_service: None,
         }),
+        health_status: health_status(a)?,
         note: a.note.clone(),
     };
     // The pregnancy an ANC or KF visit belongs to: the woman's current one, when registered.

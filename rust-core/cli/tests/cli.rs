@@ -57,7 +57,12 @@ impl Env {
         let r = env
             .ilp(&["init", "--admin-name", "Admin Puskesmas Oesapa"])
             .ok();
-        assert!(r.stdout.contains("schema version: 1"), "{}", r.stdout);
+        assert!(
+            r.stdout
+                .contains(&format!("schema version: {}", ilp_store::SCHEMA_VERSION)),
+            "{}",
+            r.stdout
+        );
         env
     }
 

@@ -116,6 +116,8 @@ pub fn load_into(
     let mut done = 0;
     for chunk in data.households.chunks(BATCH_HOUSEHOLDS) {
         store.write(ctx, |w| {
+            // Thousands of persons: their due items are built once, after the load.
+            w.defer_due_items();
             for h in chunk {
                 households::insert_household(w, h)?;
                 summary.households += 1;
@@ -128,7 +130,10 @@ pub fn load_into(
         progress(done, total);
     }
     if let Some(alone) = people_of.get(&None) {
-        store.write(ctx, |w| insert_people(w, alone, &mut summary))?;
+        store.write(ctx, |w| {
+            w.defer_due_items();
+            insert_people(w, alone, &mut summary)
+        })?;
     }
     Ok(summary)
 }

@@ -49,6 +49,7 @@ pub fn create_demo_database(
             path: db_path.into(),
             key: Some(key),
             device,
+            utc_offset: ilp_model::timestamp::wita(),
         },
         Box::new(OsEntropy),
         now,

@@ -5,8 +5,8 @@
 use crate::error::{IlpError, validation};
 use crate::views::SexCode;
 use ilp_model::{
-    Antigen, DangerSign, GlucoseTiming, HeightMethod, JknStatus, Measurement, Relation, Service,
-    ServiceKind, Timestamp, VisitKind,
+    Antigen, Condition, ConditionStatus, DangerSign, GlucoseTiming, HealthStatus, HeightMethod,
+    JknStatus, Measurement, Relation, Service, ServiceKind, Timestamp, VisitKind,
 };
 use ilp_store::events::{ImmunizationInput, ReferralInput, VisitInput};
 use ilp_store::input::{HouseholdInput, MotherRef, PersonInput};
@@ -223,6 +223,57 @@ pub struct VisitForm {
     pub danger_note: Option<String>,
     pub referral: Option<ReferralForm>,
     pub note: Option<String>,
+    /// Known conditions, smoking, family planning, breastfeeding (asked on a household visit).
+    #[uniffi(default = None)]
+    pub health_status: Option<HealthStatusForm>,
+}
+
+/// One known condition: `hypertension`, `diabetes`, `tuberculosis`, `severe_mental_illness`.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct ConditionForm {
+    pub condition: String,
+    /// Takes treatment regularly; `None` when not asked.
+    pub on_treatment: Option<bool>,
+    /// Severe mental illness only: restrained (dipasung) or neglected.
+    pub neglected: Option<bool>,
+    /// The condition no longer applies.
+    pub resolved: bool,
+}
+
+/// Answers about a person's health; a field left `None` was not asked.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct HealthStatusForm {
+    pub conditions: Vec<ConditionForm>,
+    pub smokes: Option<bool>,
+    pub family_planning: Option<bool>,
+    pub exclusive_breastfeeding: Option<bool>,
+}
+
+impl HealthStatusForm {
+    pub(crate) fn to_status(&self) -> Result<HealthStatus, IlpError> {
+        let conditions = self
+            .conditions
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                Ok(ConditionStatus {
+                    condition: known(
+                        &format!("health_status.conditions[{i}].condition"),
+                        Condition::parse_known("condition", &c.condition),
+                    )?,
+                    on_treatment: c.on_treatment,
+                    neglected: c.neglected,
+                    resolved: c.resolved,
+                })
+            })
+            .collect::<Result<Vec<_>, IlpError>>()?;
+        Ok(HealthStatus {
+            conditions,
+            smokes: self.smokes,
+            family_planning: self.family_planning,
+            exclusive_breastfeeding: self.exclusive_breastfeeding,
+        })
+    }
 }
 
 /// The measurement part of a form, with its glucose timing code checked.
@@ -337,6 +388,11 @@ impl VisitForm {
                 pickup_called_at: r.pickup_called_at_ms.map(Timestamp::from_millis),
                 pickup_service: r.pickup_service.clone(),
             }),
+            health_status: self
+                .health_status
+                .as_ref()
+                .map(HealthStatusForm::to_status)
+                .transpose()?,
             note: self.note.clone(),
         })
     }

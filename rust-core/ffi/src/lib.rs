@@ -9,12 +9,14 @@ mod demo;
 mod error;
 mod forms;
 mod views;
+mod worklist;
 
 pub use codes::*;
 pub use demo::*;
 pub use error::IlpError;
 pub use forms::*;
 pub use views::*;
+pub use worklist::*;
 
 use ilp_model::timestamp::Timestamp;
 use ilp_model::{AreaId, DeviceId, HouseholdId, PersonId, User};
@@ -146,6 +148,7 @@ impl IlpCore {
                 path: config.db_path.into(),
                 key: Some(key),
                 device,
+                utc_offset: offset,
             },
             Box::new(OsEntropy),
             now(),
@@ -496,18 +499,24 @@ impl IlpCore {
     }
 
     /// Records how a pregnancy ended (`live_birth`, `stillbirth`, `miscarriage`, `unknown`) and
-    /// when, to the hour: the KF and KN windows start from it.
+    /// when, to the hour: the KF and KN windows start from it. `place_kind` is
+    /// `health_facility`, `home` or `on_the_way` (the family health index asks for it).
     pub fn record_pregnancy_outcome(
         &self,
         pregnancy_id: String,
         outcome: String,
         at_ms: i64,
         place: Option<String>,
+        place_kind: Option<String>,
     ) -> Result<(), IlpError> {
         let id: ilp_model::PregnancyId = forms::parse_id("pregnancy_id", &pregnancy_id)?;
         let pregnancy = self.store.read(|c| pregnancies::get(c, id))?;
         self.check_person(pregnancy.person)?;
         let kind = ilp_model::pregnancy::OutcomeKind::parse_known("outcome", &outcome)
+            .map_err(|e| error::validation(e.field, e.reason))?;
+        let place_kind = place_kind
+            .map(|k| ilp_model::DeliveryPlace::parse_known("place_kind", &k))
+            .transpose()
             .map_err(|e| error::validation(e.field, e.reason))?;
         Ok(self.store.write(&self.ctx(), |w| {
             pregnancies::record_outcome(
@@ -516,6 +525,7 @@ impl IlpCore {
                 kind,
                 Timestamp::from_millis(at_ms),
                 place.as_deref(),
+                place_kind,
             )
         })?)
     }

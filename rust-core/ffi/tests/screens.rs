@@ -87,6 +87,7 @@ fn visit(person: &str) -> VisitForm {
         danger_note: None,
         referral: None,
         note: None,
+        health_status: None,
     }
 }
 
@@ -191,7 +192,7 @@ fn a_kader_registers_searches_records_and_reads_back() {
         Err(IlpError::Validation { .. })
     ));
     assert!(matches!(
-        core.record_pregnancy_outcome(pregnancy.clone(), "twins".into(), 0, None),
+        core.record_pregnancy_outcome(pregnancy.clone(), "twins".into(), 0, None, None),
         Err(IlpError::Validation { field, .. }) if field == "outcome"
     ));
     let born = time::OffsetDateTime::now_utc().unix_timestamp() * 1000 - 3_600_000;
@@ -200,6 +201,7 @@ fn a_kader_registers_searches_records_and_reads_back() {
         "live_birth".into(),
         born,
         Some("Puskesmas Oesapa".into()),
+        Some("health_facility".into()),
     )
     .unwrap();
     assert_eq!(
@@ -363,4 +365,107 @@ fn close_and_reopen_around_the_background() {
         }),
         Err(IlpError::Auth { .. })
     ));
+}
+
+#[test]
+fn the_worklist_and_a_childs_schedule_follow_a_recorded_visit() {
+    let (_dir, path, summary) = setup(60);
+    let kader = summary.usernames[0].clone();
+    let core = open_as(&path, &kader);
+    let date = "2026-11-20".to_string();
+    let list = core.worklist(Some(date.clone())).unwrap();
+    assert!(list.item_count > 0, "a demo RT has open items");
+    let listed: Vec<(String, String)> = list
+        .groups
+        .iter()
+        .flat_map(|g| g.stops.iter())
+        .flat_map(|s| s.entries.iter())
+        .map(|e| (e.item.person_id.clone(), e.item.key.clone()))
+        .collect();
+    let mut unique = listed.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), listed.len(), "each item once");
+    assert_eq!(listed.len() as u32, list.item_count);
+    // Priorities never rise again down the RT list.
+    let order = [
+        "follow_up",
+        "overdue_high_risk",
+        "overdue",
+        "due_today",
+        "due_this_week",
+        "due_later",
+    ];
+    let rank = |p: &str| order.iter().position(|o| *o == p).unwrap();
+    for w in list.groups.windows(2) {
+        assert!(rank(&w[0].priority) <= rank(&w[1].priority));
+    }
+
+    // Register a baby, give a dose, and see the schedule and the worklist change.
+    let rt = core
+        .area_tree()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.level == "rt" && a.in_scope)
+        .unwrap()
+        .id;
+    let reg = core
+        .register_household(
+            household_form(&rt),
+            vec![member("Maria Lay", SexCode::Female, "2026-08-01")],
+        )
+        .unwrap();
+    let baby = reg.member_ids[0].clone();
+    let before = core.due_items(baby.clone(), Some(date.clone())).unwrap();
+    let bcg = before.items.iter().find(|i| i.key == "imm:bcg:1").unwrap();
+    assert_eq!(bcg.status, "overdue");
+    assert_eq!(bcg.label, "Imunisasi BCG 1");
+    core.record_visit(VisitForm {
+        immunizations: vec![ImmunizationForm {
+            antigen: "bcg".into(),
+            dose: 1,
+            given_on: Some(date.clone()),
+            batch: None,
+            from_history: false,
+        }],
+        health_status: Some(HealthStatusForm {
+            conditions: vec![],
+            smokes: None,
+            family_planning: None,
+            exclusive_breastfeeding: Some(true),
+        }),
+        ..visit(&baby)
+    })
+    .unwrap();
+    let after = core.due_items(baby.clone(), Some(date.clone())).unwrap();
+    let bcg = after.items.iter().find(|i| i.key == "imm:bcg:1").unwrap();
+    assert_eq!(bcg.status, "done");
+    let list = core.worklist(Some(date)).unwrap();
+    assert!(
+        !list
+            .groups
+            .iter()
+            .flat_map(|g| g.stops.iter())
+            .flat_map(|s| s.entries.iter())
+            .any(|e| e.item.person_id == baby && e.item.key == "imm:bcg:1"),
+        "a dose given leaves the worklist"
+    );
+    // An unknown condition code names its field.
+    let bad = core.record_visit(VisitForm {
+        health_status: Some(HealthStatusForm {
+            conditions: vec![ConditionForm {
+                condition: "flu".into(),
+                on_treatment: None,
+                neglected: None,
+                resolved: false,
+            }],
+            smokes: None,
+            family_planning: None,
+            exclusive_breastfeeding: None,
+        }),
+        ..visit(&baby)
+    });
+    assert!(
+        matches!(bad, Err(IlpError::Validation { field, .. }) if field == "health_status.conditions[0].condition")
+    );
 }

@@ -8,9 +8,9 @@ use crate::persons;
 use crate::write::WriteTx;
 use ilp_model::validation::{limits, optional_text, required_text};
 use ilp_model::{
-    Antigen, DangerSign, Event, EventId, EventPayload, HeightMethod, Immunization, Measurement,
-    PersonId, PosyanduId, PregnancyId, Referral, Service, ServiceKind, Sex, Timestamp,
-    ValidationError, Visit, VisitKind,
+    Antigen, Condition, DangerSign, Event, EventId, EventPayload, HealthStatus, HeightMethod,
+    Immunization, Measurement, PersonId, PosyanduId, PregnancyId, Referral, Service, ServiceKind,
+    Sex, Timestamp, ValidationError, Visit, VisitKind,
 };
 use ilp_rules::plausibility::{self, MeasurementInput};
 use rusqlite::{Connection, params};
@@ -56,6 +56,8 @@ pub struct VisitInput {
     pub danger_signs: Vec<DangerSign>,
     pub danger_note: Option<String>,
     pub referral: Option<ReferralInput>,
+    /// Answers about known conditions, smoking, family planning, breastfeeding.
+    pub health_status: Option<HealthStatus>,
     pub note: Option<String>,
 }
 
@@ -75,6 +77,7 @@ impl VisitInput {
             danger_signs: Vec::new(),
             danger_note: None,
             referral: None,
+            health_status: None,
             note: None,
         }
     }
@@ -89,12 +92,45 @@ pub struct VisitRecorded {
     pub parts: Vec<EventId>,
 }
 
+/// Refuses unknown conditions, a condition listed twice, and a status that answers nothing.
+fn validate_health_status(h: &HealthStatus) -> Result<HealthStatus> {
+    for (i, c) in h.conditions.iter().enumerate() {
+        if let Condition::Other(code) = &c.condition {
+            return Err(v(
+                format!("health_status.conditions[{i}].condition"),
+                format!("unknown condition '{code}'"),
+            ));
+        }
+        if h.conditions[..i].iter().any(|o| o.condition == c.condition) {
+            return Err(v(
+                format!("health_status.conditions[{i}].condition"),
+                "is listed twice",
+            ));
+        }
+        if c.neglected.is_some() && c.condition != Condition::SevereMentalIllness {
+            return Err(v(
+                format!("health_status.conditions[{i}].neglected"),
+                "is asked only for a severe mental illness",
+            ));
+        }
+    }
+    if h.conditions.is_empty()
+        && h.smokes.is_none()
+        && h.family_planning.is_none()
+        && h.exclusive_breastfeeding.is_none()
+    {
+        return Err(v("health_status", "answers nothing"));
+    }
+    Ok(h.clone())
+}
+
 fn v(field: impl Into<String>, reason: impl Into<String>) -> StoreError {
     StoreError::Validation(ValidationError::new(field, reason))
 }
 
 /// Appends one event (row and outbox entry). The caller has validated its content.
 pub fn insert_event(wtx: &mut WriteTx<'_>, e: &Event) -> Result<()> {
+    wtx.touch_person(e.person);
     let hlc = wtx.stamp();
     // The event row already holds everything and never changes: the outbox refers to it instead
     // of storing its JSON twice (`outbox::pending` reads it back), which halves what a visit writes.
@@ -340,6 +376,9 @@ pub fn record_visit(wtx: &mut WriteTx<'_>, input: &VisitInput) -> Result<VisitRe
             )?,
         }));
     }
+    if let Some(h) = &input.health_status {
+        parts.push(EventPayload::HealthStatus(validate_health_status(h)?));
+    }
     if let Some(text) = optional_text("note", input.note.as_deref(), limits::NOTES)? {
         parts.push(EventPayload::Note { text });
     }
@@ -381,10 +420,10 @@ pub fn record_visit(wtx: &mut WriteTx<'_>, input: &VisitInput) -> Result<VisitRe
     })
 }
 
-const EVENT_COLUMNS: &str =
+pub(crate) const EVENT_COLUMNS: &str =
     "id, person_id, visit_id, occurred_at, recorded_at, recorded_by, device_id, payload";
 
-fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+pub(crate) fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
     fn parse<T: std::str::FromStr>(s: String, i: usize) -> rusqlite::Result<T> {
         s.parse().map_err(|_| {
             rusqlite::Error::FromSqlConversionFailure(

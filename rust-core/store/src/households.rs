@@ -264,7 +264,14 @@ pub fn edit(wtx: &mut WriteTx<'_>, id: HouseholdId, input: &HouseholdInput) -> R
         |r| r.get(0),
     )?;
     let (_, clocks) = wtx.record_change("household", &id.to_string(), changed, Some(&prev))?;
-    write_row(wtx, &new, &clocks, false)
+    write_row(wtx, &new, &clocks, false)?;
+    if new.rt != old.rt {
+        // The members' due items carry the RT the worklist groups by.
+        for m in persons::members_of(wtx.conn(), id)? {
+            wtx.touch_person(m.id);
+        }
+    }
+    Ok(())
 }
 
 /// A row of the RT's household list.

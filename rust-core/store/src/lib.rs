@@ -3,6 +3,7 @@
 //! outbox entries and the HLC state, so a write is either wholly there, outbox included, or absent.
 
 pub mod areas;
+pub mod due_items;
 pub mod entropy;
 pub mod error;
 pub mod events;
@@ -16,6 +17,7 @@ pub mod persons;
 pub mod pregnancies;
 pub mod search;
 pub mod users;
+pub mod worklist;
 mod write;
 
 pub use entropy::{Entropy, OsEntropy, SeededEntropy};
@@ -24,6 +26,8 @@ pub use open::{DbKey, OpenReport, SCHEMA_VERSION};
 pub use write::{WriteCtx, WriteTx};
 
 use ilp_model::{DeviceId, HlcClock, Timestamp, hlc::DEFAULT_MAX_DRIFT_MS};
+use ilp_rules::facts::RuleContext;
+use ilp_rules::schedule::ScheduleTables;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -35,6 +39,8 @@ pub struct StoreConfig {
     /// `None` opens a plain SQLite file (server-side tools, tests); the apps always pass a key.
     pub key: Option<DbKey>,
     pub device: DeviceId,
+    /// The device's offset from UTC: event instants are read as local dates by the schedules.
+    pub utc_offset: time::UtcOffset,
 }
 
 struct Writer {
@@ -52,6 +58,8 @@ pub struct Store {
     entropy_factory: Mutex<Option<Box<dyn Entropy>>>,
     /// Built on the first name search, then kept in step by every committed write.
     name_index: Mutex<Option<name_index::NameIndex>>,
+    /// The schedules due items are computed with.
+    schedule: Mutex<std::sync::Arc<ScheduleTables>>,
 }
 
 const META_DEVICE: &str = "device_id";
@@ -72,6 +80,7 @@ impl Store {
             reader: Mutex::new(Some(reader)),
             entropy_factory: Mutex::new(None),
             name_index: Mutex::new(None),
+            schedule: Mutex::new(std::sync::Arc::new(ScheduleTables::national())),
         };
         Ok((store, report))
     }
@@ -155,6 +164,13 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut wtx = WriteTx::new(tx, &mut w.clock, w.entropy.as_mut(), ctx.clone());
         let out = f(&mut wtx)?;
+        if wtx.defer_due_items {
+            due_items::invalidate(wtx.conn())?;
+        } else if !wtx.touched.is_empty() {
+            let touched = std::mem::take(&mut wtx.touched);
+            let tables = self.schedule_tables();
+            due_items::recompute(wtx.conn(), touched, &tables, &self.rule_context(ctx.today))?;
+        }
         let name_changes = std::mem::take(&mut wtx.name_changes);
         wtx.finish(META_HLC)?;
         if !name_changes.is_empty()
@@ -169,6 +185,86 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The date and local offset the rules evaluate at.
+    pub fn rule_context(&self, today: time::Date) -> RuleContext {
+        RuleContext::new(today, self.config.utc_offset)
+    }
+
+    pub fn schedule_tables(&self) -> std::sync::Arc<ScheduleTables> {
+        self.schedule
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Replaces the schedule tables (a district's configuration) and rebuilds every due item.
+    pub fn set_schedule_tables(&self, tables: ScheduleTables, today: time::Date) -> Result<()> {
+        *self.schedule.lock().unwrap_or_else(|p| p.into_inner()) = std::sync::Arc::new(tables);
+        self.rebuild_due_items(today).map(|_| ())
+    }
+
+    /// Rebuilds every person's due items if they were built for another month (recurring items
+    /// follow the calendar) or never. Returns whether it rebuilt.
+    pub fn refresh_due_items(&self, today: time::Date) -> Result<bool> {
+        if self.read(|c| due_items::is_current(c, today))? {
+            return Ok(false);
+        }
+        self.rebuild_due_items(today)?;
+        Ok(true)
+    }
+
+    /// Rebuilds every person's due items in one transaction; returns how many persons.
+    pub fn rebuild_due_items(&self, today: time::Date) -> Result<usize> {
+        let tables = self.schedule_tables();
+        let ctx = self.rule_context(today);
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let w = guard.as_mut().ok_or(StoreError::Closed)?;
+        let tx = w
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let n = due_items::rebuild_all(&tx, &tables, &ctx)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// The worklist of `rts` on `today`, rebuilding due items first when the month turned.
+    pub fn worklist(
+        &self,
+        rts: &[ilp_model::AreaId],
+        today: time::Date,
+    ) -> Result<worklist::Worklist> {
+        self.refresh_due_items(today)?;
+        self.read(|c| worklist::worklist(c, rts, today))
+    }
+
+    /// A person's due items with their status on `today`.
+    pub fn due_items_of(
+        &self,
+        person: ilp_model::PersonId,
+        today: time::Date,
+    ) -> Result<Vec<ilp_rules::due::DueItem>> {
+        self.refresh_due_items(today)?;
+        self.read(|c| {
+            let id = persons::resolve_merged(c, person)?;
+            Ok(due_items::for_person(c, id)?
+                .into_iter()
+                .map(|s| s.item)
+                .collect())
+        })
+    }
+
+    /// Who is expected at a Posyandu on `date`, and who came.
+    pub fn posyandu_session(
+        &self,
+        posyandu: ilp_model::PosyanduId,
+        date: time::Date,
+        today: time::Date,
+    ) -> Result<worklist::PosyanduSession> {
+        self.refresh_due_items(today)?;
+        let offset = self.config.utc_offset;
+        self.read(|c| worklist::posyandu_session(c, posyandu, date, offset))
     }
 
     /// Closes both connections (the app going to the background: iOS kills apps that hold SQLite

@@ -10,7 +10,10 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The migrations, in order; schema version N is reached by applying the first N.
-pub(crate) const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql")];
+pub(crate) const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_initial.sql"),
+    include_str!("migrations/002_due_items.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

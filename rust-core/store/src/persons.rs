@@ -163,7 +163,8 @@ pub(crate) fn person_fields(p: &Person) -> Fields {
     f
 }
 
-fn write_row(wtx: &WriteTx<'_>, p: &Person, hlc_fields: &str, insert: bool) -> Result<()> {
+fn write_row(wtx: &mut WriteTx<'_>, p: &Person, hlc_fields: &str, insert: bool) -> Result<()> {
+    wtx.touch_person(p.id);
     let now = wtx.ctx.now.millis();
     let values = params![
         p.id.to_string(),

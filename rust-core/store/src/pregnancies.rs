@@ -4,7 +4,7 @@
 use crate::error::{Result, StoreError};
 use crate::persons;
 use crate::write::{Fields, WriteTx, changed_fields};
-use ilp_model::pregnancy::{OutcomeKind, edd_from_hpht};
+use ilp_model::pregnancy::{DeliveryPlace, OutcomeKind, edd_from_hpht};
 use ilp_model::validation::{limits, optional_text};
 use ilp_model::{
     PersonId, Pregnancy, PregnancyId, PregnancyOutcome, Sex, Timestamp, ValidationError,
@@ -13,7 +13,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 use time::{Date, Duration};
 
-const COLUMNS: &str = "id, person_id, hpht, edd, outcome, outcome_at, outcome_place";
+const COLUMNS: &str =
+    "id, person_id, hpht, edd, outcome, outcome_at, outcome_place, outcome_place_kind";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pregnancy> {
     let bad = |i: usize| {
@@ -54,6 +55,9 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pregnancy> {
     .and_then(|mut p| {
         if let Some(o) = p.outcome.as_mut() {
             o.place = r.get(6)?;
+            o.place_kind = r
+                .get::<_, Option<String>>(7)?
+                .map(|c| DeliveryPlace::from_code(&c));
         }
         Ok(p)
     })
@@ -76,6 +80,14 @@ fn fields(p: &Pregnancy) -> Fields {
         "outcome_place".into(),
         json!(p.outcome.as_ref().and_then(|o| o.place.clone())),
     );
+    f.insert(
+        "outcome_place_kind".into(),
+        json!(
+            p.outcome
+                .as_ref()
+                .and_then(|o| o.place_kind.as_ref().map(|k| k.code().to_string()))
+        ),
+    );
     f
 }
 
@@ -84,6 +96,26 @@ pub fn get(conn: &Connection, id: PregnancyId) -> Result<Pregnancy> {
         .query_row([id.to_string()], from_row)
         .optional()?
         .ok_or_else(|| StoreError::not_found("pregnancy", id))
+}
+
+/// Every pregnancy recorded for the person with this id (text form, as `merged_ids` gives).
+pub fn all_for(conn: &Connection, person: &str) -> Result<Vec<Pregnancy>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM pregnancy WHERE person_id = ?1"
+    ))?;
+    let rows = stmt
+        .query_map([person], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Every pregnancy in the store (rebuilding everyone's due items).
+pub fn all(conn: &Connection) -> Result<Vec<Pregnancy>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM pregnancy"))?;
+    let rows = stmt
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// The ongoing pregnancy of a person (no outcome yet), or the latest one that ended in the last
@@ -97,13 +129,25 @@ pub fn current_for(conn: &Connection, person: PersonId) -> Result<Option<Pregnan
         .optional()?)
 }
 
-fn write_row(wtx: &WriteTx<'_>, p: &Pregnancy, clocks: &str, insert: bool) -> Result<()> {
+fn write_row(wtx: &mut WriteTx<'_>, p: &Pregnancy, clocks: &str, insert: bool) -> Result<()> {
+    // A delivery opens the KF items of the mother and the KN items of her newborns.
+    wtx.touch_person(p.person);
+    let children: Vec<String> = wtx
+        .conn()
+        .prepare_cached("SELECT id FROM person WHERE mother_id = ?1")?
+        .query_map([p.person.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for c in children {
+        if let Ok(id) = c.parse() {
+            wtx.touch_person(id);
+        }
+    }
     let sql = if insert {
-        "INSERT INTO pregnancy (id, person_id, hpht, edd, outcome, outcome_at, outcome_place, created_at, updated_at, hlc_fields)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)"
+        "INSERT INTO pregnancy (id, person_id, hpht, edd, outcome, outcome_at, outcome_place, created_at, updated_at, hlc_fields, outcome_place_kind)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)"
     } else {
         "UPDATE pregnancy SET person_id = ?2, hpht = ?3, edd = ?4, outcome = ?5, outcome_at = ?6, outcome_place = ?7,
-         updated_at = ?8, hlc_fields = ?9 WHERE id = ?1"
+         updated_at = ?8, hlc_fields = ?9, outcome_place_kind = ?10 WHERE id = ?1"
     };
     wtx.conn().prepare_cached(sql)?.execute(params![
         p.id.to_string(),
@@ -115,6 +159,9 @@ fn write_row(wtx: &WriteTx<'_>, p: &Pregnancy, clocks: &str, insert: bool) -> Re
         p.outcome.as_ref().and_then(|o| o.place.clone()),
         wtx.ctx.now.millis(),
         clocks,
+        p.outcome
+            .as_ref()
+            .and_then(|o| o.place_kind.as_ref().map(|k| k.code().to_string())),
     ])?;
     Ok(())
 }
@@ -189,6 +236,7 @@ pub fn record_outcome(
     kind: OutcomeKind,
     at: Timestamp,
     place: Option<&str>,
+    place_kind: Option<DeliveryPlace>,
 ) -> Result<()> {
     let old = get(wtx.conn(), id)?;
     if at.millis() > wtx.ctx.now.millis() + 10 * 60 * 1000 {
@@ -202,12 +250,15 @@ pub fn record_outcome(
     if let OutcomeKind::Other(c) = &kind {
         return Err(ValidationError::new("outcome", format!("unknown outcome '{c}'")).into());
     }
+    if let Some(DeliveryPlace::Other(c)) = &place_kind {
+        return Err(ValidationError::new("place_kind", format!("unknown place kind '{c}'")).into());
+    }
     let mut new = old.clone();
     new.outcome = Some(PregnancyOutcome {
         kind,
         at,
         place: optional_text("place", place, limits::PLACE)?,
-        place_kind: None,
+        place_kind,
     });
     let changed = changed_fields(&fields(&old), &fields(&new));
     let prev: String = wtx.conn().query_row(

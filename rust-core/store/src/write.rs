@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::outbox::{self, OutboxOp};
 use ilp_model::{Hlc, HlcClock, Timestamp, UserId};
 use rusqlite::Transaction;
+use std::collections::BTreeSet;
 use time::Date;
 
 /// Who writes and when. `today` is the device's local calendar date, for ages and date checks.
@@ -24,6 +25,10 @@ pub struct WriteTx<'a> {
     pub ctx: WriteCtx,
     /// Searchable-text changes, applied to the in-memory name index once the commit succeeded.
     pub(crate) name_changes: Vec<(ilp_model::PersonId, Option<String>)>,
+    /// Persons whose due items this write may change; recomputed before the commit.
+    pub(crate) touched: BTreeSet<ilp_model::PersonId>,
+    /// A bulk load: due items are rebuilt for everyone on the next read instead of per person.
+    pub(crate) defer_due_items: bool,
 }
 
 impl<'a> WriteTx<'a> {
@@ -39,7 +44,24 @@ impl<'a> WriteTx<'a> {
             entropy,
             ctx,
             name_changes: Vec::new(),
+            touched: BTreeSet::new(),
+            defer_due_items: false,
         }
+    }
+
+    /// Marks a person whose schedule this write may change (a new event, an edited birth date, a
+    /// pregnancy, a move to another household).
+    pub fn touch_person(&mut self, id: ilp_model::PersonId) {
+        if !self.defer_due_items {
+            self.touched.insert(id);
+        }
+    }
+
+    /// For imports and demo loads of thousands of records: skip the per-person recompute and
+    /// rebuild every person's due items on the next read.
+    pub fn defer_due_items(&mut self) {
+        self.defer_due_items = true;
+        self.touched.clear();
     }
 
     /// The SQLite transaction (for queries inside the write).

@@ -26,6 +26,7 @@ pub fn open(path: &Path, key: Option<DbKey>) -> Store {
             path: path.to_path_buf(),
             key,
             device: device(),
+            utc_offset: ilp_model::timestamp::wita(),
         },
         Box::new(SeededEntropy::new(1)),
         now(),

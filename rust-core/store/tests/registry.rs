@@ -304,6 +304,7 @@ fn a_whole_visit_is_recorded_and_read_back_with_corrections_applied() {
             pickup_called_at: None,
             pickup_service: Some("Brigade Kupang Sehat".into()),
         }),
+        health_status: None,
         note: Some("Anak rewel".into()),
     };
     let before = counts(&store).2;

@@ -17,6 +17,7 @@ fn try_open(
             path: path.to_path_buf(),
             key,
             device: device(),
+            utc_offset: ilp_model::timestamp::wita(),
         },
         Box::new(SeededEntropy::new(2)),
         now(),
@@ -154,7 +155,10 @@ fn an_encrypted_file_damaged_past_its_first_page_is_moved_aside() {
 
 #[test]
 fn every_released_schema_upgrades_and_matches_a_fresh_one() {
-    let fixtures = [(1, include_str!("fixtures/schema-v1.sql"))];
+    let fixtures = [
+        (1, include_str!("fixtures/schema-v1.sql")),
+        (2, include_str!("fixtures/schema-v2.sql")),
+    ];
     assert_eq!(
         fixtures.len() as i64,
         SCHEMA_VERSION,
@@ -180,6 +184,7 @@ fn every_released_schema_upgrades_and_matches_a_fresh_one() {
                 path: path.clone(),
                 key: None,
                 device: "00000000-0000-4000-8000-000000000001".parse().unwrap(),
+                utc_offset: ilp_model::timestamp::wita(),
             },
             Box::new(SeededEntropy::new(3)),
             now(),
@@ -199,6 +204,12 @@ fn every_released_schema_upgrades_and_matches_a_fresh_one() {
             latest.weight_kg.unwrap().value,
             9.6,
             "data of schema {version} still reads"
+        );
+        let today = time::macros::date!(2026 - 11 - 22);
+        let items = old.due_items_of(child, today).unwrap();
+        assert!(
+            items.iter().any(|i| i.kind.key() == "imm:mr:1"),
+            "due items of schema {version} data are (re)built"
         );
         assert!(old.integrity_check().unwrap().is_empty());
     }
@@ -263,6 +274,7 @@ fn a_database_from_another_device_is_refused() {
             path,
             key: None,
             device: ilp_model::DeviceId::from_random_bytes([1; 16]),
+            utc_offset: ilp_model::timestamp::wita(),
         },
         Box::new(SeededEntropy::new(1)),
         now(),

@@ -75,6 +75,7 @@ mod tests {
                 path: dir.join("s.db"),
                 key: None,
                 device: DeviceId::from_random_bytes([1; 16]),
+                utc_offset: ilp_model::timestamp::wita(),
             },
             Box::new(SeededEntropy::new(5)),
             Timestamp::from_millis(1_795_300_000_000),

@@ -43,6 +43,7 @@ pub fn open(path: &Path, key: Option<DbKey>, seed: u64) -> Store {
             path: path.to_path_buf(),
             key,
             device: device(),
+            utc_offset: ilp_model::timestamp::wita(),
         },
         Box::new(SeededEntropy::new(seed)),
         now(),
@@ -759,6 +760,7 @@ pub fn posyandu_visit(
         danger_signs: Vec::new(),
         danger_note: None,
         referral: None,
+        health_status: None,
         note: None,
     }
 }

@@ -1,0 +1,292 @@
+//! The schedule commands: a user's worklist, one person's due items, and a Posyandu session
+//! (who is expected, who came, who becomes a home visit), on screen or as CSV.
+
+use crate::app::{CliError, CliResult, Session};
+use crate::text::{Table, age_label};
+use ilp_model::{AreaId, Person, PersonId, User};
+use ilp_rules::due::DueItem;
+use ilp_rules::worklist::StopKey;
+use ilp_store::{areas, persons, users};
+use std::io::Write;
+use time::Date;
+
+fn name_of(p: &Person) -> String {
+    p.name
+        .clone()
+        .or_else(|| p.description.clone())
+        .unwrap_or_else(|| "(tanpa nama)".into())
+}
+
+fn window_text(item: &DueItem) -> String {
+    match item.window.latest {
+        Some(l) => format!("{} .. {}", item.window.earliest, l),
+        None => format!("{} ..", item.window.earliest),
+    }
+}
+
+fn rt_label(s: &Session, rt: Option<AreaId>) -> CliResult<String> {
+    Ok(match rt {
+        Some(rt) => s.store.read(|c| areas::rt_place(c, rt))?.label(),
+        None => "Tanpa rumah tangga".into(),
+    })
+}
+
+/// `ilp worklist`: the acting user's open items on `date`, RT by RT, household by household.
+pub fn worklist(s: &Session, user: &User, date: Date, csv: bool) -> CliResult {
+    let rts = s.store.read(|c| users::scope_rts(c, user))?;
+    let list = s.store.worklist(&rts, date)?;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (g_no, g) in list.groups.iter().enumerate() {
+        let rt = rt_label(s, g.rt)?;
+        for (stop_no, stop) in g.stops.iter().enumerate() {
+            let (household, head, address) = match stop.key {
+                StopKey::Household(h) => {
+                    let info = list.households.get(&h);
+                    (
+                        h.to_string(),
+                        info.and_then(|i| i.head_name.clone()).unwrap_or_default(),
+                        info.and_then(|i| i.address.clone()).unwrap_or_default(),
+                    )
+                }
+                StopKey::Person(_) => (String::new(), String::new(), String::new()),
+            };
+            for (item, priority) in &stop.items {
+                let person = list.persons.get(&item.person);
+                rows.push(vec![
+                    format!("{}.{}", g_no + 1, stop_no + 1),
+                    rt.clone(),
+                    household.clone(),
+                    head.clone(),
+                    address.clone(),
+                    item.person.to_string(),
+                    person.map(name_of).unwrap_or_default(),
+                    person
+                        .map(|p| age_label(p.birth.as_ref(), date))
+                        .unwrap_or_default(),
+                    item.kind.label_id(),
+                    item.window.due.to_string(),
+                    item.status(date).code().to_string(),
+                    priority.code().to_string(),
+                ]);
+            }
+        }
+    }
+    let headers = [
+        "STOP",
+        "RT",
+        "HOUSEHOLD ID",
+        "HEAD",
+        "ADDRESS",
+        "PERSON ID",
+        "NAME",
+        "AGE",
+        "ITEM",
+        "DUE",
+        "STATUS",
+        "PRIORITY",
+    ];
+    if csv {
+        return write_csv(&headers, &rows);
+    }
+    let households: usize = list.groups.iter().map(|g| g.stops.len()).sum();
+    println!(
+        "worklist of {} ({}) for {date}: {} items in {} households",
+        user.display_name,
+        user.username,
+        list.item_count(),
+        households
+    );
+    let mut t = Table::new(&[
+        "STOP", "RT", "HEAD", "ADDRESS", "NAME", "AGE", "ITEM", "DUE", "PRIORITY",
+    ]);
+    for r in &rows {
+        t.row(vec![
+            r[0].clone(),
+            r[1].clone(),
+            r[3].clone(),
+            r[4].clone(),
+            r[6].clone(),
+            r[7].clone(),
+            r[8].clone(),
+            r[9].clone(),
+            r[11].clone(),
+        ]);
+    }
+    if !t.is_empty() {
+        print!("{}", t.render());
+    }
+    Ok(())
+}
+
+/// `ilp schedule PERSON`: every due item of one person with its window and status on `date`.
+pub fn schedule(s: &Session, user: &User, person: &str, date: Date, csv: bool) -> CliResult {
+    let id: PersonId = person
+        .parse()
+        .map_err(|_| CliError::refused("person", "is not a person id"))?;
+    let person = s.store.read(|c| {
+        let id = persons::resolve_merged(c, id)?;
+        persons::get_person(c, id)
+    })?;
+    check_scope(s, user, &person)?;
+    let items = s.store.due_items_of(person.id, date)?;
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|i| {
+            vec![
+                i.kind.key(),
+                i.kind.label_id(),
+                i.window.earliest.to_string(),
+                i.window.due.to_string(),
+                i.window.latest.map(|d| d.to_string()).unwrap_or_default(),
+                i.status(date).code().to_string(),
+                i.done_on.map(|d| d.to_string()).unwrap_or_default(),
+                if i.high_risk { "yes" } else { "" }.to_string(),
+                i.table.to_string(),
+            ]
+        })
+        .collect();
+    let headers = [
+        "KEY",
+        "ITEM",
+        "EARLIEST",
+        "DUE",
+        "LATEST",
+        "STATUS",
+        "DONE ON",
+        "HIGH RISK",
+        "TABLE",
+    ];
+    if csv {
+        return write_csv(&headers, &rows);
+    }
+    println!(
+        "{} ({}), on {date}: {} items",
+        name_of(&person),
+        age_label(person.birth.as_ref(), date),
+        items.len()
+    );
+    let mut t = Table::new(&["ITEM", "WINDOW", "DUE", "STATUS", "DONE ON"]);
+    for (i, r) in items.iter().zip(&rows) {
+        t.row(vec![
+            r[1].clone(),
+            window_text(i),
+            r[3].clone(),
+            r[5].clone(),
+            r[6].clone(),
+        ]);
+    }
+    if !t.is_empty() {
+        print!("{}", t.render());
+    }
+    Ok(())
+}
+
+/// `ilp posyandu session`: who is expected at a Posyandu on `date`, who came, who becomes a home
+/// visit once the day is over.
+pub fn posyandu_session(s: &Session, posyandu: &str, date: Date, csv: bool) -> CliResult {
+    let list = s.store.read(areas::posyandu_list)?;
+    let found = list
+        .iter()
+        .find(|p| p.id.to_string() == posyandu || p.name.eq_ignore_ascii_case(posyandu.trim()))
+        .ok_or_else(|| {
+            CliError::refused(
+                "posyandu",
+                format!(
+                    "no Posyandu with this id or name; known: {}",
+                    list.iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
+    let session = s.store.posyandu_session(found.id, date, s.clock.today)?;
+    let over = s.clock.today > date;
+    let rows: Vec<Vec<String>> = session
+        .expected
+        .iter()
+        .map(|e| {
+            vec![
+                e.person.id.to_string(),
+                name_of(&e.person),
+                age_label(e.person.birth.as_ref(), date),
+                e.items
+                    .iter()
+                    .map(|i| i.kind.label_id())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                if e.attended { "hadir" } else { "tidak hadir" }.into(),
+                if over && !e.attended {
+                    "kunjungan rumah"
+                } else {
+                    ""
+                }
+                .into(),
+            ]
+        })
+        .collect();
+    let headers = [
+        "PERSON ID",
+        "NAME",
+        "AGE",
+        "SERVICES",
+        "ATTENDED",
+        "FOLLOW-UP",
+    ];
+    if csv {
+        return write_csv(&headers, &rows);
+    }
+    let came = session.expected.iter().filter(|e| e.attended).count();
+    println!(
+        "{} on {date}: {} expected, {came} came{}",
+        found.name,
+        session.expected.len(),
+        if over {
+            format!(", {} become home visits", session.expected.len() - came)
+        } else {
+            String::new()
+        }
+    );
+    let mut t = Table::new(&["NAME", "AGE", "SERVICES", "ATTENDED", "FOLLOW-UP"]);
+    for r in &rows {
+        t.row(r[1..].to_vec());
+    }
+    if !t.is_empty() {
+        print!("{}", t.render());
+    }
+    Ok(())
+}
+
+fn check_scope(s: &Session, user: &User, person: &Person) -> CliResult {
+    let Some(h) = person.household else {
+        return Ok(());
+    };
+    let rt = s
+        .store
+        .read(|c| ilp_store::households::get_household(c, h))?
+        .rt;
+    let rts = s.store.read(|c| users::scope_rts(c, user))?;
+    if rts.contains(&rt) {
+        Ok(())
+    } else {
+        Err(CliError::refused(
+            "person",
+            "lives outside the areas assigned to this user",
+        ))
+    }
+}
+
+pub(crate) fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> CliResult {
+    let stdout = std::io::stdout();
+    let mut w = csv::Writer::from_writer(stdout.lock());
+    let io = |e: csv::Error| CliError::fatal(format!("writing CSV: {e}"));
+    w.write_record(headers.iter().map(|h| h.to_lowercase().replace(' ', "_")))
+        .map_err(io)?;
+    for r in rows {
+        w.write_record(r).map_err(io)?;
+    }
+    w.flush()
+        .map_err(|e| CliError::fatal(format!("writing CSV: {e}")))?;
+    let _ = std::io::stdout().flush();
+    Ok(())
+}

@@ -1,0 +1,337 @@
+//! Due items kept precomputed in the store: recomputed inside the write that touches a person,
+//! rebuilt when the month turns or after a bulk load, and read back as the worklist and the
+//! Posyandu session.
+
+mod common;
+
+use common::*;
+use ilp_model::{
+    Antigen, DangerSign, JknStatus, Measurement, PersonId, Posyandu, PosyanduId, Relation, Sex,
+    Timestamp, VisitKind,
+};
+use ilp_rules::due::{DueKind, DueStatus};
+use ilp_rules::worklist::Priority;
+use ilp_store::due_items;
+use ilp_store::events::{ImmunizationInput, VisitInput};
+use ilp_store::input::{HouseholdInput, MotherRef, PersonInput};
+use ilp_store::{Store, WriteCtx, areas, households, merge};
+use time::macros::{date, datetime};
+use time::{Date, Duration};
+
+fn household(rt: ilp_model::AreaId, gps: (f64, f64)) -> HouseholdInput {
+    HouseholdInput {
+        rt,
+        kk_number: None,
+        address: Some("Jl. Adisucipto".into()),
+        gps: Some(gps),
+        jkn: JknStatus::Pbi,
+        clean_water: Some(true),
+        healthy_latrine: Some(true),
+        notes: None,
+    }
+}
+
+/// A mother and her baby born on `born`.
+fn mother_and_baby(born: Date) -> Vec<PersonInput> {
+    vec![
+        PersonInput {
+            name: Some("Yohana Fanggidae".into()),
+            sex: Some(Sex::Female),
+            birth_date: Some(date!(1995 - 07 - 12)),
+            relation: Some(Relation::Head),
+            ..Default::default()
+        },
+        PersonInput {
+            name: Some("Kristina Fanggidae".into()),
+            sex: Some(Sex::Female),
+            birth_date: Some(born),
+            relation: Some(Relation::Child),
+            mother: Some(MotherRef::Member(0)),
+            ..Default::default()
+        },
+    ]
+}
+
+fn ctx_on(user: ilp_model::UserId, today: Date) -> WriteCtx {
+    WriteCtx {
+        user,
+        now: Timestamp::from_datetime(today.midnight().assume_utc() + Duration::hours(1)),
+        today,
+    }
+}
+
+fn register(store: &Store, tree: &Tree, gps: (f64, f64), born: Date) -> (PersonId, PersonId) {
+    let reg = store
+        .write(&ctx(tree.kader), |w| {
+            households::register(w, &household(tree.rt1, gps), &mother_and_baby(born))
+        })
+        .unwrap();
+    (reg.members[0], reg.members[1])
+}
+
+fn dose(antigen: Antigen, dose: u8) -> ImmunizationInput {
+    ImmunizationInput {
+        antigen,
+        dose,
+        given_on: None,
+        batch: None,
+        recorded_from_history: false,
+    }
+}
+
+fn items_of(store: &Store, person: PersonId) -> Vec<ilp_rules::due::DueItem> {
+    store.due_items_of(person, date!(2026 - 11 - 22)).unwrap()
+}
+
+fn key_status(items: &[ilp_rules::due::DueItem], key: &str, today: Date) -> Option<DueStatus> {
+    items
+        .iter()
+        .find(|i| i.kind.key() == key)
+        .map(|i| i.status(today))
+}
+
+/// person, key, earliest, latest, done on, high risk.
+type StoredRow = (String, String, i64, Option<i64>, Option<i64>, bool);
+
+fn stored_rows(store: &Store) -> Vec<StoredRow> {
+    store
+        .read(|c| {
+            let mut st = c.prepare(
+                "SELECT person_id, item_key, earliest, latest, done_on, high_risk FROM due_item ORDER BY person_id, item_key",
+            )?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .unwrap()
+}
+
+#[test]
+fn a_visit_recomputes_the_persons_items_in_the_same_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("s.db"), Some(key()));
+    let tree = seed_tree(&store);
+    let today = date!(2026 - 11 - 22);
+    // Born 1 July 2026: at almost five months DPT-HB-Hib 1-3 and OPV 2-4 are overdue.
+    let (_, baby) = register(&store, &tree, (-10.15, 123.63), date!(2026 - 07 - 01));
+    let before = items_of(&store, baby);
+    assert_eq!(
+        key_status(&before, "imm:dpt_hb_hib:1", today),
+        Some(DueStatus::Overdue)
+    );
+    store
+        .write(&ctx(tree.kader), |w| {
+            ilp_store::events::record_visit(
+                w,
+                &VisitInput {
+                    measurement: Some(Measurement {
+                        weight_kg: Some(6.4),
+                        ..Default::default()
+                    }),
+                    immunizations: vec![dose(Antigen::DptHbHib, 1), dose(Antigen::Opv, 2)],
+                    ..VisitInput::new(baby, now(), VisitKind::Posyandu)
+                },
+            )
+        })
+        .unwrap();
+    let after = items_of(&store, baby);
+    assert_eq!(
+        key_status(&after, "imm:dpt_hb_hib:1", today),
+        Some(DueStatus::Done { on: today })
+    );
+    assert!(matches!(
+        key_status(&after, "weigh:2026-11-01", today),
+        Some(DueStatus::Done { .. })
+    ));
+    // The stored items are what a rebuild from scratch gives: incremental == full.
+    let incremental = stored_rows(&store);
+    store.rebuild_due_items(today).unwrap();
+    assert_eq!(stored_rows(&store), incremental);
+}
+
+#[test]
+fn the_worklist_lists_each_open_item_once_with_follow_ups_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("w.db"), Some(key()));
+    let tree = seed_tree(&store);
+    let today = date!(2026 - 11 - 22);
+    let (mother1, quiet_baby) = register(&store, &tree, (-10.150, 123.630), date!(2026 - 07 - 01));
+    let (mother2, sick_baby) = register(&store, &tree, (-10.152, 123.634), date!(2026 - 09 - 20));
+    store
+        .write(&ctx(tree.kader), |w| {
+            ilp_store::events::record_visit(
+                w,
+                &VisitInput {
+                    danger_signs: vec![DangerSign::HighFever],
+                    ..VisitInput::new(
+                        sick_baby,
+                        Timestamp::from_datetime(datetime!(2026-11-21 02:00 UTC)),
+                        VisitKind::HomeVisit,
+                    )
+                },
+            )
+        })
+        .unwrap();
+    let list = store.worklist(&[tree.rt1, tree.rt2], today).unwrap();
+    assert_eq!(list.groups.len(), 1, "both households are in RT 001");
+    let stops = &list.groups[0].stops;
+    assert_eq!(stops.len(), 2);
+    assert_eq!(stops[0].priority, Priority::FollowUp);
+    assert!(stops[0].items.iter().any(
+        |(i, _)| i.person == sick_baby && matches!(i.kind, DueKind::DangerSignFollowUp { .. })
+    ));
+    // Every open stored item is listed exactly once.
+    let mut listed: Vec<(PersonId, String)> = stops
+        .iter()
+        .flat_map(|s| s.items.iter().map(|(i, _)| (i.person, i.kind.key())))
+        .collect();
+    let total = listed.len();
+    listed.sort();
+    listed.dedup();
+    assert_eq!(listed.len(), total);
+    // Exactly the open items of the four persons (the mothers' yearly screening included).
+    let mut open: Vec<(PersonId, String)> = [mother1, quiet_baby, mother2, sick_baby]
+        .into_iter()
+        .flat_map(|p| items_of(&store, p))
+        .filter(|i| i.status(today).is_open())
+        .map(|i| (i.person, i.kind.key()))
+        .collect();
+    open.sort();
+    assert_eq!(listed, open);
+    assert_eq!(list.item_count(), total);
+}
+
+#[test]
+fn a_new_month_rebuilds_the_items_and_a_bulk_load_defers_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("m.db"), Some(key()));
+    let tree = seed_tree(&store);
+    let (_, baby) = register(&store, &tree, (-10.15, 123.63), date!(2026 - 07 - 01));
+    assert!(
+        store
+            .read(|c| due_items::is_current(c, date!(2026 - 11 - 22)))
+            .unwrap()
+            || !items_of(&store, baby).is_empty()
+    );
+    // Next month: December's weighing appears only after the monthly rebuild.
+    let december = date!(2026 - 12 - 05);
+    assert!(store.refresh_due_items(december).unwrap());
+    assert!(!store.refresh_due_items(december).unwrap(), "once a month");
+    let items = store.due_items_of(baby, december).unwrap();
+    assert!(items.iter().any(|i| i.kind.key() == "weigh:2026-12-01"));
+
+    store
+        .write(&ctx_on(tree.kader, december), |w| {
+            w.defer_due_items();
+            households::register(
+                w,
+                &household(tree.rt1, (-10.16, 123.64)),
+                &mother_and_baby(date!(2026 - 10 - 01)),
+            )
+        })
+        .unwrap();
+    assert!(
+        !store.read(|c| due_items::is_current(c, december)).unwrap(),
+        "a deferred write leaves the items to rebuild"
+    );
+    let list = store.worklist(&[tree.rt1], december).unwrap();
+    assert!(list.item_count() > 0);
+    assert!(store.read(|c| due_items::is_current(c, december)).unwrap());
+}
+
+#[test]
+fn a_merge_moves_the_items_to_the_survivor() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("g.db"), Some(key()));
+    let tree = seed_tree(&store);
+    let (_, baby) = register(&store, &tree, (-10.15, 123.63), date!(2026 - 07 - 01));
+    let (_, twin_record) = register(&store, &tree, (-10.15, 123.63), date!(2026 - 07 - 01));
+    store
+        .write(&ctx(tree.kader), |w| {
+            ilp_store::events::record_visit(
+                w,
+                &VisitInput {
+                    immunizations: vec![dose(Antigen::Bcg, 1)],
+                    ..VisitInput::new(twin_record, now(), VisitKind::Posyandu)
+                },
+            )
+        })
+        .unwrap();
+    store
+        .write(&ctx(tree.kader), |w| {
+            merge::merge_persons(w, baby, twin_record)
+        })
+        .unwrap();
+    let today = date!(2026 - 11 - 22);
+    let survivor = items_of(&store, baby);
+    assert!(matches!(
+        key_status(&survivor, "imm:bcg:1", today),
+        Some(DueStatus::Done { .. })
+    ));
+    let gone: i64 = store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM due_item WHERE person_id = ?1",
+                [twin_record.to_string()],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(gone, 0);
+}
+
+#[test]
+fn the_posyandu_session_shows_who_came_and_who_becomes_a_home_visit() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("p.db"), Some(key()));
+    let tree = seed_tree(&store);
+    let posyandu = PosyanduId::from_random_bytes([40; 16]);
+    store
+        .write(&ctx(tree.kader), |w| {
+            areas::insert_posyandu(
+                w,
+                &Posyandu {
+                    id: posyandu,
+                    village: tree.village,
+                    name: "Posyandu Mawar".into(),
+                    rts: vec![tree.rt1],
+                },
+            )
+        })
+        .unwrap();
+    let (_, came) = register(&store, &tree, (-10.15, 123.63), date!(2026 - 07 - 01));
+    let (_, stayed_home) = register(&store, &tree, (-10.16, 123.63), date!(2026 - 08 - 01));
+    let day = date!(2026 - 11 - 22);
+    store
+        .write(&ctx(tree.kader), |w| {
+            ilp_store::events::record_visit(
+                w,
+                &VisitInput {
+                    posyandu: Some(posyandu),
+                    measurement: Some(Measurement {
+                        weight_kg: Some(6.8),
+                        ..Default::default()
+                    }),
+                    ..VisitInput::new(came, now(), VisitKind::Posyandu)
+                },
+            )
+        })
+        .unwrap();
+    let session = store.posyandu_session(posyandu, day, day).unwrap();
+    let find = |id: PersonId| session.expected.iter().find(|e| e.person.id == id);
+    assert!(find(came).unwrap().attended);
+    assert!(!find(stayed_home).unwrap().attended);
+    let absent: Vec<PersonId> = session.absent().map(|e| e.person.id).collect();
+    assert!(absent.contains(&stayed_home));
+    assert!(!absent.contains(&came));
+}
