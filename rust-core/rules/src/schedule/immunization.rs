@@ -114,11 +114,17 @@ pub(crate) fn items(cx: &Cx, out: &mut Vec<DueItem>) {
     if cx.ctx.today < birth || cx.ctx.today >= t.card_until.reached_on(birth) {
         return;
     }
+    // Doses given, read once: each row looks up two of them.
+    let doses: Vec<(&Antigen, u8, time::Date)> = cx
+        .facts
+        .immunizations()
+        .map(|(_, i)| (&i.antigen, i.dose, i.given_on))
+        .collect();
     let given = |antigen: &Antigen, dose: u8| {
-        cx.facts
-            .immunizations()
-            .filter(|(_, i)| &i.antigen == antigen && i.dose == dose)
-            .map(|(_, i)| i.given_on)
+        doses
+            .iter()
+            .filter(|(a, n, _)| *a == antigen && *n == dose)
+            .map(|(_, _, on)| *on)
             .min()
     };
     for row in &t.rows {
