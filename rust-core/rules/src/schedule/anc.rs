@@ -9,7 +9,8 @@
 //! item exists to get the woman to a doctor); a doctor's visit fills a doctor contact first,
 //! else an ordinary one. The contact number the bidan typed is not used: it counts visits made
 //! anywhere, while the pattern is judged by dates. Once the pregnancy has an outcome, contacts
-//! still open close as missed the day before delivery.
+//! still open close as missed the day before delivery, and contacts whose window had not opened
+//! by then are not made at all.
 
 use super::Cx;
 use super::config::{META_KEYS, Obj, Table, TableMeta};
@@ -94,22 +95,22 @@ pub(crate) fn items(cx: &Cx, out: &mut Vec<DueItem>) {
         };
         let delivered = p.outcome.as_ref().map(|o| o.at.date_at(cx.ctx.offset));
         let last_anc_day = delivered.map(|d| d - Duration::days(1));
-        let windows: Vec<Window> = t
+        // A contact whose window had not opened by the delivery was never due (a miscarriage at
+        // 10 weeks has no T2 or T3 contacts): it gets no item rather than a missed one.
+        let windows: Vec<Option<Window>> = t
             .contacts
             .iter()
             .map(|c| {
-                let mut earliest = start + weeks(c.from_week);
-                let mut due = start + weeks(c.due_before_week) - Duration::days(1);
+                let earliest = start + weeks(c.from_week);
+                let due = start + weeks(c.due_before_week) - Duration::days(1);
                 let mut latest = start + weeks(c.until_week) - Duration::days(1);
                 if let Some(last) = last_anc_day {
-                    latest = latest.min(last);
-                    // Delivered before this contact's window opened: it closes at once.
                     if earliest > last {
-                        earliest = last;
-                        due = last;
+                        return None;
                     }
+                    latest = latest.min(last);
                 }
-                Window::new(earliest, due, Some(latest))
+                Some(Window::new(earliest, due, Some(latest)))
             })
             .collect();
         let mut done: Vec<Option<Date>> = vec![None; t.contacts.len()];
@@ -125,7 +126,9 @@ pub(crate) fn items(cx: &Cx, out: &mut Vec<DueItem>) {
                 continue;
             }
             let open = |i: usize, doctor: bool| {
-                done[i].is_none() && t.contacts[i].by_doctor == doctor && windows[i].contains(on)
+                done[i].is_none()
+                    && t.contacts[i].by_doctor == doctor
+                    && windows[i].is_some_and(|w| w.contains(on))
             };
             let slot = (0..windows.len())
                 .find(|&i| by_doctor && open(i, true))
@@ -136,6 +139,7 @@ pub(crate) fn items(cx: &Cx, out: &mut Vec<DueItem>) {
         }
         let high_risk = cx.alarm_between(start, delivered.unwrap_or(Date::MAX));
         for ((c, window), done_on) in t.contacts.iter().zip(windows).zip(done) {
+            let Some(window) = window else { continue };
             out.push(cx.item(
                 DueKind::Anc {
                     pregnancy: p.id,
@@ -241,6 +245,19 @@ mod tests {
         // Contact 6 was due by week 38 (16 September), closed the day before delivery.
         assert_eq!(k6.window.latest, Some(date!(2026 - 07 - 19)));
         assert_eq!(k6.status(date!(2026 - 08 - 01)), DueStatus::Missed);
+        // A miscarriage at 10 weeks: only the T1 contact was ever due.
+        let mut r = mother();
+        let p = r.pregnancy(
+            2,
+            Some(HPHT),
+            Some((OutcomeKind::Miscarriage, wita_at(date!(2026 - 03 - 12), 9))),
+        );
+        let items = r.items(date!(2026 - 04 - 01));
+        assert_eq!(
+            find(&items, &format!("anc:{p}:1")).status(date!(2026 - 04 - 01)),
+            DueStatus::Missed
+        );
+        assert!(!has(&items, &format!("anc:{p}:2")));
     }
 
     #[test]
