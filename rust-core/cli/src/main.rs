@@ -155,6 +155,35 @@ Examples:
     /// Posyandu days.
     #[command(subcommand)]
     Posyandu(PosyanduCommand),
+    /// Coverage indicators (SKDN, IDL, K1-K6, KF/KN, stunting, PTM, IKS, JKN, MBG) of an area
+    /// or a Posyandu for a month, with numerator, denominator and who is behind each.
+    #[command(after_long_help = "\
+Examples:
+  ilp --user bidan.oesapa coverage --area 53.71.03.1010 --month 2026-11
+  ilp --user bidan.oesapa coverage --area 53.71.03.1010/005/002 --month 2026-11 --csv > rt002.csv
+  ilp --user bidan.oesapa coverage --posyandu \"Posyandu Mawar\" --month 2026-11 --persons d_s")]
+    Coverage {
+        /// The area as kelurahan_code, kelurahan_code/RW or kelurahan_code/RW/RT.
+        #[arg(
+            long,
+            value_name = "PATH",
+            required_unless_present = "posyandu",
+            conflicts_with = "posyandu"
+        )]
+        area: Option<String>,
+        /// A Posyandu's name or id (its RTs).
+        #[arg(long)]
+        posyandu: Option<String>,
+        /// The month, YYYY-MM; default this month.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
+        /// List the persons (or households) behind one indicator, by its code.
+        #[arg(long, value_name = "CODE")]
+        persons: Option<String>,
+        /// Write CSV to standard output instead of a table.
+        #[arg(long)]
+        csv: bool,
+    },
     /// Check the database file (PRAGMA integrity_check) and show what it holds and what waits to sync.
     Check,
     /// Fill a new database with a demo Kelurahan Oesapa, or export demo data as CSV.
@@ -522,6 +551,28 @@ fn run(cli: Cli) -> CliResult {
             let date = text::parse_date(&date).map_err(|e| CliError::refused("date", e))?;
             schedule_views::posyandu_session(&s, &posyandu, date, csv)
         }
+        Command::Coverage {
+            area,
+            posyandu,
+            month,
+            persons,
+            csv,
+        } => {
+            let s = Session::open(&g)?;
+            let user = acting_user(&s, &g)?;
+            let month = match month {
+                Some(m) => parse_month(&m)?,
+                None => s.clock.today.replace_day(1).expect("day 1"),
+            };
+            let target = match (&area, &posyandu) {
+                (Some(a), _) => schedule_views::CoverageTarget::Area(a),
+                (None, Some(p)) => schedule_views::CoverageTarget::Posyandu(p),
+                (None, None) => {
+                    return Err(CliError::refused("area", "give --area or --posyandu"));
+                }
+            };
+            schedule_views::coverage(&s, &user, target, month, csv, persons.as_deref())
+        }
         Command::Check => {
             let s = Session::open(&g)?;
             views::check(&s)
@@ -540,6 +591,18 @@ fn run(cli: Cli) -> CliResult {
             }
         },
     }
+}
+
+fn parse_month(raw: &str) -> CliResult<time::Date> {
+    let bad = || CliError::refused("month", "must be YYYY-MM, e.g. 2026-11");
+    let (y, m) = raw.trim().split_once('-').ok_or_else(bad)?;
+    let year: i32 = y.parse().map_err(|_| bad())?;
+    let month: u8 = m.parse().map_err(|_| bad())?;
+    let month = time::Month::try_from(month).map_err(|_| bad())?;
+    if !(2000..=2100).contains(&year) {
+        return Err(bad());
+    }
+    time::Date::from_calendar_date(year, month, 1).map_err(|_| bad())
 }
 
 fn date_or_today(s: &Session, raw: Option<&str>) -> CliResult<time::Date> {

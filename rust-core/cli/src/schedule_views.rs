@@ -290,3 +290,181 @@ pub(crate) fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> CliResult {
     let _ = std::io::stdout().flush();
     Ok(())
 }
+
+/// What `ilp coverage` reports on: an area path or a Posyandu.
+pub enum CoverageTarget<'a> {
+    Area(&'a str),
+    Posyandu(&'a str),
+}
+
+/// `ilp coverage`: each indicator with numerator, denominator and percentage for an area and a
+/// month; `--persons CODE` lists who is behind one indicator (counted and missing).
+pub fn coverage(
+    s: &Session,
+    user: &User,
+    target: CoverageTarget<'_>,
+    month: Date,
+    csv: bool,
+    persons_of: Option<&str>,
+) -> CliResult {
+    use ilp_rules::coverage::{CoverageTables, Unit};
+    use ilp_store::coverage::{CoverageArea, area_rts};
+    let (area, label) = match target {
+        CoverageTarget::Area(path) => {
+            let index = s.store.read(crate::place::AreaIndex::load)?;
+            let a = index
+                .by_path(path)
+                .map_err(|reason| CliError::refused("area", reason))?;
+            let level = match a.level {
+                ilp_model::AreaLevel::Province => "Provinsi",
+                ilp_model::AreaLevel::City => "Kota/Kabupaten",
+                ilp_model::AreaLevel::District => "Kecamatan",
+                ilp_model::AreaLevel::Village => "Kelurahan/Desa",
+                ilp_model::AreaLevel::Rw => "RW",
+                ilp_model::AreaLevel::Rt => "RT",
+            };
+            (CoverageArea::Area(a.id), format!("{level} {}", a.name))
+        }
+        CoverageTarget::Posyandu(name) => {
+            let list = s.store.read(areas::posyandu_list)?;
+            let p = list
+                .iter()
+                .find(|p| p.id.to_string() == name || p.name.eq_ignore_ascii_case(name.trim()))
+                .ok_or_else(|| CliError::refused("posyandu", "no Posyandu with this id or name"))?;
+            (CoverageArea::Posyandu(p.id), p.name.clone())
+        }
+    };
+    let rts = s.store.read(|c| area_rts(c, area))?;
+    let scope = s.store.read(|c| users::scope_rts(c, user))?;
+    if rts.iter().any(|r| !scope.contains(r)) {
+        return Err(CliError::refused(
+            "area",
+            "lies outside the areas assigned to this user",
+        ));
+    }
+    if month > s.clock.today {
+        return Err(CliError::refused("month", "is in the future"));
+    }
+    let table = s
+        .store
+        .coverage(area, month, s.clock.today, &CoverageTables::default())?;
+    if let Some(code) = persons_of {
+        let row = table
+            .rows
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(code.trim()))
+            .ok_or_else(|| {
+                CliError::refused(
+                    "persons",
+                    format!(
+                        "unknown indicator; one of: {}",
+                        table
+                            .rows
+                            .iter()
+                            .map(|r| r.code)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?;
+        let mut rows = Vec::new();
+        match row.unit {
+            Unit::Person => {
+                let counted: std::collections::HashSet<_> = row.numerator_persons.iter().collect();
+                for id in &row.denominator_persons {
+                    let p = s.store.read(|c| persons::get_person(c, *id))?;
+                    rows.push(vec![
+                        id.to_string(),
+                        name_of(&p),
+                        age_label(p.birth.as_ref(), table.as_of),
+                        if counted.contains(id) { "yes" } else { "no" }.into(),
+                    ]);
+                }
+            }
+            Unit::Household => {
+                let counted: std::collections::HashSet<_> =
+                    row.numerator_households.iter().collect();
+                for id in &row.denominator_households {
+                    let h = s
+                        .store
+                        .read(|c| ilp_store::households::get_household(c, *id))?;
+                    rows.push(vec![
+                        id.to_string(),
+                        h.address.unwrap_or_default(),
+                        String::new(),
+                        if counted.contains(id) { "yes" } else { "no" }.into(),
+                    ]);
+                }
+            }
+        }
+        let headers = ["ID", "NAME OR ADDRESS", "AGE", "COUNTED"];
+        if csv {
+            return write_csv(&headers, &rows);
+        }
+        println!(
+            "{} ({}): {} of {} counted",
+            row.label_id, row.code, row.numerator, row.denominator
+        );
+        let mut t = Table::new(&headers);
+        for r in rows {
+            t.row(r);
+        }
+        if !t.is_empty() {
+            print!("{}", t.render());
+        }
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.code.to_string(),
+                r.label_id.to_string(),
+                r.numerator.to_string(),
+                r.denominator.to_string(),
+                r.ratio()
+                    .map(|x| format!("{:.1}", x * 100.0))
+                    .unwrap_or_else(|| "-".into()),
+                match r.period {
+                    ilp_rules::coverage::Period::Month => "month",
+                    ilp_rules::coverage::Period::YearToDate => "year to date",
+                    ilp_rules::coverage::Period::AsOf => "as of",
+                }
+                .into(),
+            ]
+        })
+        .collect();
+    let headers = [
+        "CODE",
+        "INDICATOR",
+        "NUMERATOR",
+        "DENOMINATOR",
+        "PERCENT",
+        "PERIOD",
+    ];
+    if csv {
+        return write_csv(&headers, &rows);
+    }
+    println!(
+        "coverage of {label}, {}-{:02}, counted to {}",
+        month.year(),
+        u8::from(month.month()),
+        table.as_of
+    );
+    let mut t = Table::new(&headers);
+    for r in rows {
+        t.row(r);
+    }
+    print!("{}", t.render());
+    println!(
+        "rule tables: {}",
+        table
+            .tables
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(())
+}

@@ -5,16 +5,20 @@
 uniffi::setup_scaffolding!();
 
 mod codes;
+mod coverage;
 mod demo;
 mod error;
 mod forms;
+mod growth_chart;
 mod views;
 mod worklist;
 
 pub use codes::*;
+pub use coverage::*;
 pub use demo::*;
 pub use error::IlpError;
 pub use forms::*;
+pub use growth_chart::*;
 pub use views::*;
 pub use worklist::*;
 

@@ -4,7 +4,9 @@
 
 use ilp_model::{Antigen, Condition, EventId, PersonId, PregnancyId};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::{Mutex, OnceLock};
 use time::Date;
 
 /// Earliest, recommended and latest dates. `earliest <= due <= latest` always holds (constructors
@@ -240,6 +242,33 @@ pub fn antigen_label(a: &Antigen) -> &str {
 pub struct TableRef {
     pub id: &'static str,
     pub version: u32,
+}
+
+impl TableRef {
+    /// Table ids are a small set (the built-in ones and a district's own); interning keeps a
+    /// `TableRef` a plain copyable value while configs and stored items are read at run time.
+    pub fn intern_id(id: &str) -> &'static str {
+        static IDS: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+        let mut ids = IDS
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = ids.get(id) {
+            return known;
+        }
+        let leaked: &'static str = Box::leak(id.to_string().into_boxed_str());
+        ids.insert(leaked);
+        leaked
+    }
+
+    /// Reads the `id@version` form [`fmt::Display`] writes (a missing version reads as 0).
+    pub fn parse(text: &str) -> TableRef {
+        let (id, version) = text.rsplit_once('@').unwrap_or((text, "0"));
+        TableRef {
+            id: Self::intern_id(id),
+            version: version.parse().unwrap_or(0),
+        }
+    }
 }
 
 impl fmt::Display for TableRef {

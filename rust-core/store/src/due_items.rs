@@ -14,7 +14,6 @@ use ilp_rules::kms;
 use ilp_rules::schedule::{ScheduleTables, due_items_with_mother};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, OnceLock};
 use time::Date;
 
 /// The month (first day, ISO) the stored items were last rebuilt for; absent = rebuild needed.
@@ -295,29 +294,6 @@ fn closes_as_code(c: ClosesAs) -> &'static str {
     }
 }
 
-/// Table ids are a small fixed set; interning them keeps `TableRef` a plain copyable value.
-fn intern_table_id(id: &str) -> &'static str {
-    static IDS: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let mut ids = IDS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
-    if let Some(known) = ids.get(id) {
-        return known;
-    }
-    let leaked: &'static str = Box::leak(id.to_string().into_boxed_str());
-    ids.insert(leaked);
-    leaked
-}
-
-fn table_ref(text: &str) -> TableRef {
-    let (id, version) = text.rsplit_once('@').unwrap_or((text, "0"));
-    TableRef {
-        id: intern_table_id(id),
-        version: version.parse().unwrap_or(0),
-    }
-}
-
 const ITEM_COLUMNS: &str = "person_id, household_id, rt_id, kind, earliest, due, latest, done_on, closes_as, high_risk, rule_table";
 
 fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDueItem> {
@@ -352,7 +328,7 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDueItem> {
                 ClosesAs::Missed
             },
             high_risk: r.get(9)?,
-            table: table_ref(&table),
+            table: TableRef::parse(&table),
         },
         household: r
             .get::<_, Option<String>>(1)?

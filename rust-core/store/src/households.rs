@@ -23,10 +23,10 @@ pub struct Registered {
     pub warnings: Vec<(usize, NikWarning)>,
 }
 
-const HOUSEHOLD_COLUMNS: &str =
+pub(crate) const HOUSEHOLD_COLUMNS: &str =
     "id, rt_id, kk_number, address, lat, lon, jkn, clean_water, healthy_latrine, notes";
 
-fn household_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Household> {
+pub(crate) fn household_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Household> {
     let bad = |i| {
         move |_| {
             rusqlite::Error::FromSqlConversionFailure(

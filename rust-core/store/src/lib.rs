@@ -3,6 +3,7 @@
 //! outbox entries and the HLC state, so a write is either wholly there, outbox included, or absent.
 
 pub mod areas;
+pub mod coverage;
 pub mod due_items;
 pub mod entropy;
 pub mod error;
@@ -265,6 +266,18 @@ impl Store {
         self.refresh_due_items(today)?;
         let offset = self.config.utc_offset;
         self.read(|c| worklist::posyandu_session(c, posyandu, date, offset))
+    }
+
+    /// The coverage table of an area for the month containing `month`, evaluated on `today`.
+    pub fn coverage(
+        &self,
+        area: coverage::CoverageArea,
+        month: time::Date,
+        today: time::Date,
+        tables: &ilp_rules::coverage::CoverageTables,
+    ) -> Result<ilp_rules::coverage::CoverageTable> {
+        let ctx = self.rule_context(today);
+        self.read(|c| coverage::coverage_table(c, area, month, &ctx, tables))
     }
 
     /// Closes both connections (the app going to the background: iOS kills apps that hold SQLite

@@ -13,10 +13,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 use time::{Date, Duration};
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, person_id, hpht, edd, outcome, outcome_at, outcome_place, outcome_place_kind";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pregnancy> {
+pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pregnancy> {
     let bad = |i: usize| {
         move |_: time::error::Parse| {
             rusqlite::Error::FromSqlConversionFailure(

@@ -195,7 +195,7 @@ impl Default for CoverageTables {
 impl CoverageTables {
     /// The ids of every table, so a report says which versions it follows.
     pub fn table_refs(&self) -> Vec<TableRef> {
-        vec![
+        let all = [
             self.targets.table,
             self.anc.table,
             self.postnatal.table,
@@ -205,6 +205,14 @@ impl CoverageTables {
             self.iks.bands.table,
             self.iks.idl.table,
             crate::growth::CURRENT_CATEGORIES.table,
-        ]
+        ];
+        // The IKS may follow the same IDL set as the IDL row: list each table once.
+        let mut out: Vec<TableRef> = Vec::with_capacity(all.len());
+        for t in all {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        out
     }
 }

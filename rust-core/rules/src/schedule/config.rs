@@ -6,8 +6,7 @@ use super::age::Age;
 use crate::due::{ClosesAs, TableRef};
 use ilp_model::{Antigen, ValidationError};
 use serde_json::{Map, Value};
-use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
+
 use time::Date;
 
 /// What every table version carries: which table, which version, from when, following which source.
@@ -220,20 +219,9 @@ pub(crate) fn merge(base: &Value, patch: &Value) -> Value {
     }
 }
 
-/// Table ids are a small set (the built-in ones and a district's own); interning keeps
-/// [`TableRef`] a plain copyable value while configs are read at run time.
+/// Table ids read from a config are interned (see [`TableRef::intern_id`]).
 pub(crate) fn intern(id: &str) -> &'static str {
-    static IDS: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let mut ids = IDS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    if let Some(known) = ids.get(id) {
-        return known;
-    }
-    let leaked: &'static str = Box::leak(id.to_string().into_boxed_str());
-    ids.insert(leaked);
-    leaked
+    TableRef::intern_id(id)
 }
 
 /// A family of tables: the versions built in, and how to read one.
