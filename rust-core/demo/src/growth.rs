@@ -64,6 +64,26 @@ pub fn median_length_or_height(sex: Sex, age_months: f64, method: HeightMethod) 
     }
 }
 
+/// Head circumference (cm), WHO 2006 medians; beyond 24 months only roughly.
+const HEAD_BOYS: [f64; 13] = [
+    34.5, 37.3, 39.1, 40.5, 41.6, 43.3, 45.0, 46.1, 47.4, 48.3, 49.5, 50.2, 50.7,
+];
+const HEAD_GIRLS: [f64; 13] = [
+    33.9, 36.5, 38.3, 39.5, 40.6, 42.2, 43.8, 45.0, 46.2, 47.2, 48.5, 49.3, 49.9,
+];
+
+/// Head-circumference-for-age SD as a share of the median (about 1.2-1.4 cm in the first two
+/// years).
+pub const HEAD_CV: f64 = 0.029;
+
+/// WHO median head circumference (cm) at an age in (fractional) months, 0-60.
+pub fn median_head_circumference(sex: Sex, age_months: f64) -> f64 {
+    match sex {
+        Sex::Male => interpolate(&HEAD_BOYS, age_months),
+        Sex::Female => interpolate(&HEAD_GIRLS, age_months),
+    }
+}
+
 /// A rough median mid-upper-arm circumference (cm) for 6-59 months: it rises slowly.
 pub(crate) fn median_muac(sex: Sex, age_months: f64) -> f64 {
     let boys = if age_months < 12.0 {

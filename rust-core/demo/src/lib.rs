@@ -18,6 +18,7 @@
 mod calendar;
 mod draw;
 pub mod growth;
+mod health;
 mod histories;
 mod identity;
 pub mod kupang;
@@ -166,7 +167,16 @@ pub fn generate(config: &DemoConfig) -> DemoData {
         config.households >= 100,
     );
     let plans = pregnancies::build(&mut rng, &pop, today);
-    let events = histories::build(&mut rng, today, &territory.rws, &staff, &pop, &plans);
+    let health = health::build(&mut rng, &pop, &plans, today);
+    let events = histories::build(
+        &mut rng,
+        today,
+        &territory.rws,
+        &staff,
+        &pop,
+        &plans,
+        &health,
+    );
 
     let layout = DemoLayout {
         city: territory.city,

@@ -2,9 +2,9 @@
 //! (about 1%, a live birth in the last three months whose baby is already a household member).
 
 use crate::calendar::at_wita;
-use crate::draw::{DemoRng, between, new_id, pick, weighted};
+use crate::draw::{DemoRng, between, new_id, weighted};
 use crate::population::{Population, woman_15_49};
-use ilp_model::pregnancy::{OutcomeKind, edd_from_hpht};
+use ilp_model::pregnancy::{DeliveryPlace, OutcomeKind, edd_from_hpht};
 use ilp_model::{Person, PersonId, Pregnancy, PregnancyId, PregnancyOutcome, Relation, Sex};
 use std::collections::HashSet;
 use time::{Date, Duration};
@@ -17,17 +17,64 @@ pub(crate) struct PregnancyPlan {
     /// The baby, for a delivery.
     pub baby: Option<PersonId>,
     pub delivered_on: Option<Date>,
-    /// Where she delivered (KN1 and KF1 happen there).
+    /// Where KN1 and KF1 happen: the place she delivered, or where she was taken after a
+    /// birth on the way.
     pub delivery_place: Option<&'static str>,
 }
 
-const DELIVERY_PLACES: [&str; 6] = [
-    "Puskesmas Oesapa",
-    "RSUD S.K. Lerik",
-    "RSUD Prof. Dr. W.Z. Johannes",
-    "RSIA Dedari",
-    "Klinik Bersalin Oesapa",
-    "Rumah",
+/// A place of delivery as told, its kind, where the first postnatal visits happen, and how
+/// often it is the answer: in Kota Kupang nearly all births are in a facility (SKI 2023 puts NTT
+/// around 85%), some at home, now and then one on the way.
+struct Place {
+    told: &'static str,
+    kind: DeliveryPlace,
+    first_visits: &'static str,
+    weight: f64,
+}
+
+const DELIVERY_PLACES: [Place; 7] = [
+    Place {
+        told: "Puskesmas Oesapa",
+        kind: DeliveryPlace::HealthFacility,
+        first_visits: "Puskesmas Oesapa",
+        weight: 30.0,
+    },
+    Place {
+        told: "RSUD S.K. Lerik",
+        kind: DeliveryPlace::HealthFacility,
+        first_visits: "RSUD S.K. Lerik",
+        weight: 18.0,
+    },
+    Place {
+        told: "RSUD Prof. Dr. W.Z. Johannes",
+        kind: DeliveryPlace::HealthFacility,
+        first_visits: "RSUD Prof. Dr. W.Z. Johannes",
+        weight: 14.0,
+    },
+    Place {
+        told: "RSIA Dedari",
+        kind: DeliveryPlace::HealthFacility,
+        first_visits: "RSIA Dedari",
+        weight: 10.0,
+    },
+    Place {
+        told: "Klinik Bersalin Oesapa",
+        kind: DeliveryPlace::HealthFacility,
+        first_visits: "Klinik Bersalin Oesapa",
+        weight: 12.0,
+    },
+    Place {
+        told: "Rumah",
+        kind: DeliveryPlace::Home,
+        first_visits: "Rumah",
+        weight: 12.0,
+    },
+    Place {
+        told: "Di jalan menuju Puskesmas Oesapa",
+        kind: DeliveryPlace::OnTheWay,
+        first_visits: "Puskesmas Oesapa",
+        weight: 4.0,
+    },
 ];
 
 fn age_days(p: &Person, today: Date) -> i64 {
@@ -91,7 +138,8 @@ pub(crate) fn build(rng: &mut DemoRng, pop: &Population, today: Date) -> Vec<Pre
         }
         let born = baby.birth.expect("members have birth dates").date;
         let hpht = born - Duration::days(between(rng, 259, 294));
-        let place = *pick(rng, &DELIVERY_PLACES);
+        let weights: Vec<f64> = DELIVERY_PLACES.iter().map(|p| p.weight).collect();
+        let place = &DELIVERY_PLACES[weighted(rng, &weights)];
         plans.push(PregnancyPlan {
             pregnancy: Pregnancy {
                 id: new_id!(rng, PregnancyId),
@@ -101,14 +149,14 @@ pub(crate) fn build(rng: &mut DemoRng, pop: &Population, today: Date) -> Vec<Pre
                 outcome: Some(PregnancyOutcome {
                     kind: OutcomeKind::LiveBirth,
                     at: at_wita(born, between(rng, 0, 24 * 60 - 1) as u32),
-                    place: Some(place.to_string()),
-                    place_kind: None,
+                    place: Some(place.told.to_string()),
+                    place_kind: Some(place.kind.clone()),
                 }),
             },
             household,
             baby: Some(baby.id),
             delivered_on: Some(born),
-            delivery_place: Some(place),
+            delivery_place: Some(place.first_visits),
         });
     }
 

@@ -6,12 +6,15 @@
 use super::{Sink, VisitRef, World};
 use crate::calendar::{add_months, at_wita, session_on_or_after};
 use crate::draw::{DemoRng, between, chance, normal, normal_in, round1};
-use crate::growth::{median_length_or_height, median_muac, median_weight};
+use crate::growth::{
+    HEAD_CV, LENGTH_CV, median_head_circumference, median_length_or_height, median_muac,
+    median_weight,
+};
 use crate::pregnancies::PregnancyPlan;
 use crate::staff::Recorder;
 use ilp_model::{
-    Antigen, EventPayload, HeightMethod, Immunization, Measurement, Person, PersonId, Service,
-    ServiceKind, Sex, Visit, VisitKind,
+    Antigen, EventPayload, HealthStatus, HeightMethod, Immunization, Measurement, Person, PersonId,
+    Service, ServiceKind, Sex, Visit, VisitKind,
 };
 use std::collections::HashMap;
 use time::{Date, Duration, Month};
@@ -185,19 +188,25 @@ struct Growth {
     wobble: f64,
     last_weight: Option<f64>,
     last_length: Option<(f64, HeightMethod)>,
+    /// Head circumference z-score, fixed for the child (smaller heads go with stunting).
+    head_z: f64,
+    last_head: Option<f64>,
 }
 
 impl Growth {
     fn new(rng: &mut DemoRng, sex: Sex) -> Self {
         // Centred below the WHO median so that about a fifth of children are stunted and
         // 7-10% wasted, as surveys find in NTT.
+        let length_dev = -0.05 + 0.04 * normal(rng);
         Self {
             sex,
-            length_dev: -0.05 + 0.04 * normal(rng),
+            length_dev,
             weight_for_length: -0.03 + 0.08 * normal(rng),
             wobble: 0.0,
             last_weight: None,
             last_length: None,
+            head_z: 0.3 * (length_dev / LENGTH_CV) + 0.85 * normal(rng),
+            last_head: None,
         }
     }
 
@@ -209,7 +218,16 @@ impl Growth {
         }
     }
 
-    fn measure(&mut self, rng: &mut DemoRng, age_m: f64, method: HeightMethod) -> Measurement {
+    /// One session's measurement: weight and length always; head circumference under two (when
+    /// the tape is at hand); arm circumference from six months when `arm` (vitamin A months and
+    /// now and then).
+    fn measure(
+        &mut self,
+        rng: &mut DemoRng,
+        age_m: f64,
+        method: HeightMethod,
+        arm: bool,
+    ) -> Measurement {
         // Stunting builds up over the first two years.
         let ramp = 0.4 + 0.6 * (age_m / 24.0).min(1.0);
         let length_factor = 1.0 + self.length_dev * ramp;
@@ -236,7 +254,16 @@ impl Growth {
         let weight = round1(weight.max(1.8));
         self.last_weight = Some(weight);
 
-        let muac = (age_m >= 6.0).then(|| {
+        let head = (age_m < 24.0 && chance(rng, 0.9)).then(|| {
+            let median = median_head_circumference(self.sex, age_m);
+            let mut hc = round1(median * (1.0 + HEAD_CV * self.head_z) + 0.2 * normal(rng));
+            if let Some(last) = self.last_head {
+                hc = hc.max(last);
+            }
+            self.last_head = Some(hc);
+            hc
+        });
+        let muac = (arm && age_m >= 6.0).then(|| {
             let m = median_muac(self.sex, age_m)
                 * (1.0 + 0.8 * (self.weight_for_length + self.wobble))
                 + 0.25 * normal(rng);
@@ -246,6 +273,7 @@ impl Growth {
             weight_kg: Some(weight),
             length_or_height_cm: Some(length),
             height_method: Some(method),
+            head_circumference_cm: head,
             muac_cm: muac,
             ..Default::default()
         }
@@ -347,6 +375,7 @@ fn child(
     person: &Person,
     rw: usize,
     delivery: Option<&PregnancyPlan>,
+    breastfed: Option<bool>,
 ) {
     let (Some(birth), Some(sex)) = (person.birth, person.sex) else {
         return;
@@ -387,6 +416,7 @@ fn child(
 
     let mut growth = Growth::new(rng, sex);
     let mut index = 0;
+    let mut asked_breastfeeding = false;
     for (session, came) in sessions.iter().zip(attendance) {
         growth.month(rng);
         if !came {
@@ -413,8 +443,20 @@ fn child(
         } else {
             HeightMethod::Standing
         };
-        let m = growth.measure(rng, age_m, method);
+        let arm = matches!(session.month(), Month::February | Month::August) || chance(rng, 0.2);
+        let m = growth.measure(rng, age_m, method, arm);
         sink.part(rng, v, kader, EventPayload::Measurement(m));
+        // At the six-month weighing the kader asks whether the baby had breast milk only.
+        if !asked_breastfeeding && (6..=8).contains(&completed_months(birth, *session)) {
+            asked_breastfeeding = true;
+            if let Some(exclusive) = breastfed.filter(|_| chance(rng, 0.9)) {
+                let status = HealthStatus {
+                    exclusive_breastfeeding: Some(exclusive),
+                    ..Default::default()
+                };
+                sink.part(rng, v, kader, EventPayload::HealthStatus(status));
+            }
+        }
         if index == 0 {
             record_history(rng, sink, v, kader, &doses);
         }
@@ -487,8 +529,10 @@ pub(super) fn generate(rng: &mut DemoRng, world: &World, sink: &mut Sink) {
         .collect();
     for (h, members) in world.pop.members.iter().enumerate() {
         let rw = world.pop.household_rw[h];
-        for p in members {
-            child(rng, world, sink, p, rw, deliveries.get(&p.id).copied());
+        for (i, p) in members.iter().enumerate() {
+            let delivery = deliveries.get(&p.id).copied();
+            let breastfed = world.health.of(h, i).exclusive_breastfeeding;
+            child(rng, world, sink, p, rw, delivery, breastfed);
         }
     }
 }

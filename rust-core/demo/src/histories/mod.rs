@@ -3,15 +3,22 @@
 //! are further events linked by `visit`, with the visit's person and time.
 //!
 //! Split by who is served: under-fives (weighing, immunization, vitamin A, neonatal visits),
-//! mothers (ANC, postpartum), adults (yearly screening), and danger signs with referrals.
+//! mothers (ANC, postpartum), adults (yearly screening), known conditions (monthly follow-ups),
+//! the PIS-PK family visit (health-status answers), schoolchildren (BIAS), the 3B (MBG
+//! packages), and danger signs with referrals.
 
 mod adults;
 mod children;
+mod conditions;
+mod family;
 mod maternal;
+mod mbg;
 mod referrals;
+mod school;
 
 use crate::calendar::{minutes_ms, sessions_up_to};
 use crate::draw::{DemoRng, between};
+use crate::health::Health;
 use crate::kupang::RwPlan;
 use crate::population::Population;
 use crate::pregnancies::PregnancyPlan;
@@ -29,6 +36,7 @@ pub(crate) struct World<'a> {
     pub staff: &'a Staff,
     pub pop: &'a Population,
     pub pregnancies: &'a [PregnancyPlan],
+    pub health: &'a Health,
     /// The last twelve Posyandu sessions of each RW, oldest first.
     pub sessions: Vec<Vec<Date>>,
 }
@@ -112,6 +120,7 @@ pub(crate) fn build(
     staff: &Staff,
     pop: &Population,
     pregnancies: &[PregnancyPlan],
+    health: &Health,
 ) -> Vec<Event> {
     let world = World {
         today,
@@ -119,6 +128,7 @@ pub(crate) fn build(
         staff,
         pop,
         pregnancies,
+        health,
         sessions: rws
             .iter()
             .map(|rw| sessions_up_to(rw.posyandu_day, today, MONTHS_OF_HISTORY))
@@ -128,6 +138,11 @@ pub(crate) fn build(
     children::generate(rng, &world, &mut sink);
     maternal::generate(rng, &world, &mut sink);
     adults::generate(rng, &world, &mut sink);
+    conditions::generate(rng, &world, &mut sink);
+    family::generate(rng, &world, &mut sink);
+    school::generate(rng, &world, &mut sink);
+    mbg::generate(rng, &world, &mut sink);
+    // Last, so that the follow-ups still open come after everyone's latest visit.
     referrals::generate(rng, &world, &mut sink);
     sink.finish()
 }

@@ -1,6 +1,8 @@
 //! A handful of danger signs found on home visits, each with its referral: emergencies go to
 //! RSUD S.K. Lerik with a Brigade Kupang Sehat pick-up called, the rest to Puskesmas Oesapa.
 //! Unidentified people found in public get an emergency referral too (DOMAIN.md section 8).
+//! Half the cases are from the last ten days with no visit since, so the worklist has
+//! follow-ups still open.
 
 use super::{Sink, World};
 use crate::calendar::{at_wita, minutes_ms};
@@ -8,7 +10,10 @@ use crate::draw::{DemoRng, between, chance, pick, weighted};
 use crate::kupang::{PICKUP_SERVICE, PUSKESMAS, REFERRAL_HOSPITAL};
 use crate::population::STRANGERS;
 use crate::staff::Recorder;
-use ilp_model::{DangerSign, EventPayload, Person, Referral, Timestamp, Visit, VisitKind};
+use ilp_model::timestamp::wita;
+use ilp_model::{
+    DangerSign, EventPayload, Person, PersonId, Referral, Timestamp, Visit, VisitKind,
+};
 use time::{Date, Duration};
 
 /// One kind of case: the signs seen, whether it is an emergency, the reason written down.
@@ -180,18 +185,40 @@ fn when(rng: &mut DemoRng, from: Date, to: Date) -> Timestamp {
     at_wita(date, between(rng, 6 * 60, 21 * 60) as u32)
 }
 
+/// A time in the last ten days after the person's latest visit, so no visit follows it yet.
+fn after_last_visit(rng: &mut DemoRng, sink: &Sink, person: PersonId, today: Date) -> Timestamp {
+    let last = sink
+        .visits
+        .iter()
+        .filter(|e| e.person == person)
+        .map(|e| e.occurred_at)
+        .max();
+    let mut from = today - Duration::days(10);
+    if let Some(t) = last {
+        from = from.max(t.date_at(wita()) + Duration::days(1));
+        if from > today {
+            // Seen earlier today: the sign shows in the afternoon.
+            let later = t.millis() + minutes_ms(between(rng, 60, 180));
+            let late_evening = at_wita(today, 23 * 60 + 30).millis();
+            return Timestamp::from_millis(later.min(late_evening).max(t.millis() + 1));
+        }
+    }
+    when(rng, from, today)
+}
+
 pub(super) fn generate(rng: &mut DemoRng, world: &World, sink: &mut Sink) {
     let today = world.today;
     let year_ago = today - Duration::days(364);
     let households = world.pop.households.len();
-    let cases = (households / 250).max(2);
+    let cases = (households / 100).max(2);
 
     let current: Vec<_> = world
         .pregnancies
         .iter()
         .filter(|p| p.pregnancy.outcome.is_none() && p.pregnancy.hpht.is_some())
         .collect();
-    for _ in 0..if households == 0 { 0 } else { cases } {
+    for case_number in 0..if households == 0 { 0 } else { cases } {
+        let open = case_number % 2 == 0;
         let kind = weighted(rng, &[3.0, 3.0, 4.0]);
         if kind == 0 && !current.is_empty() {
             let plan = *pick(rng, &current);
@@ -203,7 +230,11 @@ pub(super) fn generate(rng: &mut DemoRng, world: &World, sink: &mut Sink) {
             };
             let hpht = plan.pregnancy.hpht.expect("filtered");
             let from = (hpht + Duration::days(8 * 7)).min(today);
-            let at = when(rng, from, today);
+            let at = if open {
+                after_last_visit(rng, sink, woman.id, today)
+            } else {
+                when(rng, from, today)
+            };
             let bidan = world
                 .staff
                 .bidan_for(world.pop.household_rw[plan.household]);
@@ -231,7 +262,11 @@ pub(super) fn generate(rng: &mut DemoRng, world: &World, sink: &mut Sink) {
         };
         let birth = person.birth.expect("checked").date;
         let from = (birth + Duration::days(30)).max(year_ago).min(today);
-        let at = when(rng, from, today);
+        let at = if open {
+            after_last_visit(rng, sink, person.id, today)
+        } else {
+            when(rng, from, today)
+        };
         let table: &[Case] = if want_child { &CHILD } else { &ADULT };
         let kader = world.kader(rng, rw);
         let case = pick(rng, table);
