@@ -599,3 +599,555 @@ fn old_spellings_and_muslim_names_are_there_to_find() {
     assert!(has("Muhammad") + has("Siti") > 20);
     assert!(has("Fanggidae") > 10);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Data for the clinical rules: delivery places, head circumference, health status, follow-ups,
+// BIAS, MBG, and what the schedules, the family health index and coverage make of it.
+
+use ilp_demo::growth::median_head_circumference;
+use ilp_model::pregnancy::DeliveryPlace;
+use ilp_model::{Antigen, Condition, HealthStatus, ServiceKind};
+use ilp_rules::due::{DueKind, DueStatus};
+use ilp_rules::facts::{HouseholdFacts, PersonFacts, RuleContext};
+
+fn local_date(e: &ilp_model::Event) -> time::Date {
+    e.occurred_at.date_at(wita())
+}
+
+/// The rules' view of every household (events oldest first), as the store would build it.
+fn household_facts(data: &DemoData) -> Vec<HouseholdFacts> {
+    let mut events: HashMap<PersonId, Vec<ilp_model::Event>> = HashMap::new();
+    for e in &data.events {
+        events.entry(e.person).or_default().push(e.clone());
+    }
+    let mut pregnancies: HashMap<PersonId, Vec<ilp_model::Pregnancy>> = HashMap::new();
+    for p in &data.pregnancies {
+        pregnancies.entry(p.person).or_default().push(p.clone());
+    }
+    data.households
+        .iter()
+        .map(|h| HouseholdFacts {
+            household: h.clone(),
+            members: data
+                .persons
+                .iter()
+                .filter(|p| p.household == Some(h.id))
+                .map(|p| {
+                    let mut list = events.remove(&p.id).unwrap_or_default();
+                    list.sort_by_key(|e| e.occurred_at);
+                    PersonFacts {
+                        person: p.clone(),
+                        events: list,
+                        pregnancies: pregnancies.remove(&p.id).unwrap_or_default(),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[test]
+fn every_delivery_has_a_place_kind_that_matches_its_name() {
+    let data = big();
+    let mut kinds: HashMap<String, usize> = HashMap::new();
+    for p in data.pregnancies.iter().filter_map(|p| p.outcome.as_ref()) {
+        let kind = p
+            .place_kind
+            .clone()
+            .expect("every outcome has a place kind");
+        let place = p.place.as_deref().unwrap();
+        let expected = if place == "Rumah" {
+            DeliveryPlace::Home
+        } else if place.starts_with("Di jalan") {
+            DeliveryPlace::OnTheWay
+        } else {
+            DeliveryPlace::HealthFacility
+        };
+        assert_eq!(kind, expected, "{place}");
+        *kinds.entry(kind.code().to_string()).or_default() += 1;
+    }
+    let total: usize = kinds.values().sum();
+    let facility = kinds["health_facility"] as f64 / total as f64;
+    eprintln!("delivery places {kinds:?}");
+    assert!((0.7..=0.97).contains(&facility), "facility {facility}");
+    assert!(kinds.get("home").is_some_and(|n| *n >= 1));
+}
+
+#[test]
+fn head_circumference_under_two_and_arm_circumference_for_some() {
+    let data = big();
+    let by_id: HashMap<PersonId, &Person> = data.persons.iter().map(|p| (p.id, p)).collect();
+    let (mut under_two, mut with_head, mut older, mut with_arm) = (0, 0, 0, 0);
+    let mut z = Vec::new();
+    for e in &data.events {
+        let EventPayload::Measurement(m) = &e.payload else {
+            continue;
+        };
+        let p = by_id[&e.person];
+        let birth = p.birth.unwrap();
+        let on = local_date(e);
+        let months = birth.age_months(on);
+        if m.length_or_height_cm.is_none() || months >= 60 {
+            if m.head_circumference_cm.is_some() {
+                panic!("head circumference outside an under-five weighing");
+            }
+            continue;
+        }
+        if months < 24 {
+            under_two += 1;
+            if let Some(hc) = m.head_circumference_cm {
+                with_head += 1;
+                let median =
+                    median_head_circumference(p.sex.unwrap(), birth.age_days(on) as f64 / 30.4375);
+                assert!(
+                    (hc - median).abs() < 6.0,
+                    "head {hc} against median {median}"
+                );
+                let input = ilp_rules::growth::GrowthInput::from_measurement(
+                    p.sex.unwrap(),
+                    birth.age_days(on),
+                    m,
+                );
+                if let Some(score) = ilp_rules::growth::assess(&input)
+                    .unwrap()
+                    .z(ilp_rules::growth::Indicator::HeadForAge)
+                {
+                    z.push(score);
+                }
+            }
+        } else {
+            assert!(m.head_circumference_cm.is_none(), "head measured from two");
+        }
+        if months >= 6 {
+            older += 1;
+            with_arm += usize::from(m.muac_cm.is_some());
+        } else {
+            assert!(m.muac_cm.is_none(), "LiLA before six months");
+        }
+    }
+    let head_share = with_head as f64 / under_two as f64;
+    let arm_share = with_arm as f64 / older as f64;
+    let mean = z.iter().sum::<f64>() / z.len() as f64;
+    let extreme = z.iter().filter(|z| z.abs() > 3.0).count() as f64 / z.len() as f64;
+    let small = z.iter().filter(|z| **z < -2.0).count() as f64 / z.len() as f64;
+    eprintln!(
+        "head circumference on {head_share:.2} of under-two weighings, mean HCZ {mean:.2}, \
+         < -2 SD {small:.3}, |z| > 3 {extreme:.3}; LiLA on {arm_share:.2} from 6 months"
+    );
+    assert!((0.8..=0.97).contains(&head_share));
+    assert!((-0.8..=0.3).contains(&mean), "mean head z {mean}");
+    assert!(small > 0.0 && small < 0.12 && extreme < 0.02);
+    assert!((0.2..=0.6).contains(&arm_share), "LiLA share {arm_share}");
+}
+
+/// Every health-status answer is one the store accepts and asked of the right person.
+fn check_health_status(h: &HealthStatus, p: &Person, on: time::Date) {
+    let months = p.birth.unwrap().age_months(on);
+    assert!(
+        !h.conditions.is_empty()
+            || h.smokes.is_some()
+            || h.family_planning.is_some()
+            || h.exclusive_breastfeeding.is_some(),
+        "answers nothing"
+    );
+    for (i, c) in h.conditions.iter().enumerate() {
+        assert!(!matches!(c.condition, Condition::Other(_)));
+        assert!(h.conditions[..i].iter().all(|o| o.condition != c.condition));
+        assert_eq!(
+            c.neglected.is_some(),
+            c.condition == Condition::SevereMentalIllness
+        );
+        assert!(months >= 15 * 12, "condition of a child");
+    }
+    if h.smokes.is_some() {
+        assert!(months >= 15 * 12);
+    }
+    if h.family_planning.is_some() {
+        assert_eq!(p.sex, Some(Sex::Female));
+        assert!((15 * 12..50 * 12).contains(&months));
+    }
+    if h.exclusive_breastfeeding.is_some() {
+        assert!(
+            (6..=23).contains(&months),
+            "breastfeeding asked at {months} months"
+        );
+    }
+}
+
+#[test]
+fn health_status_answers_give_realistic_shares() {
+    let data = big();
+    let by_id: HashMap<PersonId, &Person> = data.persons.iter().map(|p| (p.id, p)).collect();
+    // Latest answer per person and condition.
+    let mut conditions: HashMap<(PersonId, String), (bool, Option<bool>, bool)> = HashMap::new();
+    let mut smokes: HashMap<PersonId, bool> = HashMap::new();
+    let mut asked_households = HashSet::new();
+    let mut family_planning = Vec::new();
+    for e in &data.events {
+        let EventPayload::HealthStatus(h) = &e.payload else {
+            continue;
+        };
+        let p = by_id[&e.person];
+        check_health_status(h, p, local_date(e));
+        asked_households.insert(p.household);
+        for c in &h.conditions {
+            conditions.insert(
+                (p.id, c.condition.code().to_string()),
+                (c.on_treatment.unwrap(), c.neglected, c.resolved),
+            );
+        }
+        if let Some(s) = h.smokes {
+            smokes.insert(p.id, s);
+        }
+        if let Some(f) = h.family_planning {
+            family_planning.push(f);
+        }
+    }
+    let over_30 = data
+        .persons
+        .iter()
+        .filter(|p| p.household.is_some() && p.birth.unwrap().age_years(TODAY) >= 30)
+        .count() as f64;
+    let count = |code: &str| conditions.keys().filter(|(_, c)| c == code).count();
+    let treated = |code: &str| {
+        conditions
+            .iter()
+            .filter(|((_, c), (t, _, _))| c == code && *t)
+            .count()
+    };
+    let (ht, dm) = (count("hypertension"), count("diabetes"));
+    let (ht_share, dm_share) = (ht as f64 / over_30, dm as f64 / over_30);
+    let ht_treated = treated("hypertension") as f64 / ht as f64;
+    eprintln!(
+        "hypertension {ht} ({ht_share:.3} of 30+, {ht_treated:.2} treated), diabetes {dm} \
+         ({dm_share:.3}), TB {}, severe mental illness {}",
+        count("tuberculosis"),
+        count("severe_mental_illness")
+    );
+    assert!((0.09..=0.17).contains(&ht_share), "hypertension {ht_share}");
+    assert!((0.025..=0.06).contains(&dm_share), "diabetes {dm_share}");
+    assert!((0.55..=0.85).contains(&ht_treated));
+    assert!(treated("tuberculosis") >= 3);
+    let mental: Vec<_> = conditions
+        .iter()
+        .filter(|((_, c), _)| c == "severe_mental_illness")
+        .collect();
+    assert!(mental.len() >= 2);
+    assert_eq!(
+        mental
+            .iter()
+            .filter(|(_, (t, n, _))| !*t && *n == Some(true))
+            .count(),
+        1,
+        "one neglected case"
+    );
+    // About two men in three smoke, hardly any woman.
+    let share = |sex: Sex| {
+        let asked: Vec<bool> = smokes
+            .iter()
+            .filter(|(id, _)| by_id[*id].sex == Some(sex))
+            .map(|(_, s)| *s)
+            .collect();
+        asked.iter().filter(|s| **s).count() as f64 / asked.len() as f64
+    };
+    let (men, women) = (share(Sex::Male), share(Sex::Female));
+    let kb = family_planning.iter().filter(|f| **f).count() as f64 / family_planning.len() as f64;
+    let asked = asked_households.len() as f64 / data.households.len() as f64;
+    eprintln!("smoking men {men:.2}, women {women:.3}; KB {kb:.2}; households asked {asked:.2}");
+    assert!((0.5..=0.75).contains(&men) && women < 0.08);
+    assert!((0.35..=0.65).contains(&kb));
+    assert!((0.7..=0.92).contains(&asked), "households asked {asked}");
+}
+
+#[test]
+fn known_hypertension_and_diabetes_are_followed_up_most_months() {
+    let data = big();
+    let mut patients = HashSet::new();
+    for e in &data.events {
+        if let EventPayload::HealthStatus(h) = &e.payload
+            && h.conditions
+                .iter()
+                .any(|c| matches!(c.condition, Condition::Hypertension | Condition::Diabetes))
+        {
+            patients.insert(e.person);
+        }
+    }
+    // Months (as yyyymm) with a blood pressure, per patient.
+    let mut months: HashMap<PersonId, HashSet<i32>> = HashMap::new();
+    for e in &data.events {
+        if let EventPayload::Measurement(m) = &e.payload
+            && m.systolic_mmhg.is_some()
+            && patients.contains(&e.person)
+        {
+            let d = local_date(e);
+            months
+                .entry(e.person)
+                .or_default()
+                .insert(d.year() * 100 + i32::from(u8::from(d.month())));
+        }
+    }
+    let last_month = 202602;
+    let seen_last_month =
+        months.values().filter(|m| m.contains(&last_month)).count() as f64 / patients.len() as f64;
+    let regular = months.values().filter(|m| m.len() >= 8).count();
+    eprintln!(
+        "{} patients, {seen_last_month:.2} seen last month, {regular} seen in 8+ months",
+        patients.len()
+    );
+    assert!(
+        (0.4..=0.85).contains(&seen_last_month),
+        "seen last month {seen_last_month}"
+    );
+    assert!(regular > 0);
+}
+
+/// The grade of a child born on `birth` on `on` (grade 1 from the 1 July after turning 7).
+fn grade(birth: time::Date, on: time::Date) -> i32 {
+    let year = if on.month() >= time::Month::July {
+        on.year()
+    } else {
+        on.year() - 1
+    };
+    let july = time::Date::from_calendar_date(year, time::Month::July, 1).unwrap();
+    ilp_model::BirthDate::exact(birth).age_years(july) - 6
+}
+
+#[test]
+fn bias_doses_are_given_in_their_grade_and_month() {
+    let data = big();
+    let by_id: HashMap<PersonId, &Person> = data.persons.iter().map(|p| (p.id, p)).collect();
+    let mut given: HashMap<(i32, &'static str), usize> = HashMap::new();
+    for e in &data.events {
+        let EventPayload::Immunization(i) = &e.payload else {
+            continue;
+        };
+        let p = by_id[&e.person];
+        let birth = p.birth.unwrap().date;
+        if p.birth.unwrap().age_years(i.given_on) < 5 {
+            continue;
+        }
+        let g = grade(birth, i.given_on);
+        let month = i.given_on.month();
+        let row = match (&i.antigen, g, month) {
+            (Antigen::Mr, 1, time::Month::August) => "sd1_mr",
+            (Antigen::Dt, 1, time::Month::November) => "sd1_dt",
+            (Antigen::Td, 2, time::Month::November) => "sd2_td",
+            (Antigen::Hpv, 5, time::Month::August) => "sd5_hpv",
+            (Antigen::Td, 5, time::Month::November) => "sd5_td",
+            (Antigen::Hpv, 6, time::Month::August) => "sd6_hpv",
+            other => panic!("school dose outside the BIAS table: {other:?}"),
+        };
+        if i.antigen == Antigen::Hpv {
+            assert_eq!(p.sex, Some(Sex::Female), "HPV for girls");
+        }
+        if !i.recorded_from_history {
+            assert!((TODAY - i.given_on).whole_days() < 365);
+            *given.entry((g, row)).or_default() += 1;
+        }
+    }
+    eprintln!("BIAS doses of the last year: {given:?}");
+    // Grade 1 in the school year 2025/26 (7 on 1 July 2025) had MR in August 2025.
+    let grade1: Vec<&Person> = data
+        .persons
+        .iter()
+        .filter(|p| grade(p.birth.unwrap().date, date!(2025 - 08 - 01)) == 1)
+        .collect();
+    let mr = grade1
+        .iter()
+        .filter(|p| {
+            data.events.iter().any(|e| {
+                e.person == p.id
+                    && matches!(&e.payload, EventPayload::Immunization(i) if i.antigen == Antigen::Mr)
+            })
+        })
+        .count() as f64
+        / grade1.len() as f64;
+    eprintln!("grade 1 MR coverage {mr:.2} of {}", grade1.len());
+    assert!((0.8..=0.97).contains(&mr), "MR in grade 1: {mr}");
+    for row in ["sd1_mr", "sd1_dt", "sd2_td", "sd5_hpv", "sd5_td", "sd6_hpv"] {
+        assert!(given.keys().any(|(_, r)| *r == row), "no {row} dose");
+    }
+}
+
+#[test]
+fn mbg_packages_go_to_the_3b_only_and_to_most_of_them() {
+    let data = big();
+    let by_id: HashMap<PersonId, &Person> = data.persons.iter().map(|p| (p.id, p)).collect();
+    let mut children_of: HashMap<PersonId, Vec<&Person>> = HashMap::new();
+    for p in &data.persons {
+        if let Some(m) = p.mother {
+            children_of.entry(m).or_default().push(p);
+        }
+    }
+    let mut kinds: HashMap<&str, HashSet<PersonId>> = HashMap::new();
+    let first_of_month = date!(2026 - 03 - 01);
+    for e in &data.events {
+        let EventPayload::Service(s) = &e.payload else {
+            continue;
+        };
+        if s.kind != ServiceKind::MbgPackage {
+            continue;
+        }
+        let on = local_date(e);
+        assert!(
+            on >= date!(2025 - 12 - 01),
+            "MBG in the last four months only"
+        );
+        let p = by_id[&e.person];
+        let under_five = p.birth.unwrap().age_months(on) < 60;
+        let pregnant = data.pregnancies.iter().any(|g| {
+            g.person == p.id
+                && g.hpht.unwrap() <= on
+                && g.outcome
+                    .as_ref()
+                    .is_none_or(|o| o.at.date_at(wita()) >= on)
+        });
+        let nursing = children_of.get(&p.id).is_some_and(|c| {
+            c.iter()
+                .any(|c| c.birth.unwrap().date <= on && c.birth.unwrap().age_months(on) < 24)
+        });
+        let kind = if under_five {
+            "under_five"
+        } else if pregnant {
+            "pregnant"
+        } else if nursing {
+            "breastfeeding"
+        } else {
+            panic!("MBG for someone outside the 3B");
+        };
+        if on >= first_of_month {
+            kinds.entry(kind).or_default().insert(p.id);
+        }
+    }
+    let under_fives = data
+        .persons
+        .iter()
+        .filter(|p| p.household.is_some() && p.birth.unwrap().age_months(TODAY) < 60)
+        .count() as f64;
+    let share = kinds["under_five"].len() as f64 / under_fives;
+    eprintln!(
+        "MBG this month: {share:.2} of under-fives, {} pregnant, {} breastfeeding",
+        kinds.get("pregnant").map_or(0, HashSet::len),
+        kinds.get("breastfeeding").map_or(0, HashSet::len)
+    );
+    assert!(
+        (0.35..=0.9).contains(&share),
+        "under-fives with MBG {share}"
+    );
+    assert!(kinds.contains_key("pregnant") && kinds.contains_key("breastfeeding"));
+}
+
+#[test]
+fn the_rules_find_a_realistic_worklist_index_and_coverage() {
+    let data = big();
+    let ctx = RuleContext::new(TODAY, wita());
+    let tables = ilp_rules::schedule::ScheduleTables::national();
+    let households = household_facts(data);
+    let mut open: HashMap<&'static str, usize> = HashMap::new();
+    let mut overdue: HashMap<&'static str, usize> = HashMap::new();
+    for h in &households {
+        for person in &h.members {
+            let mother = person
+                .person
+                .mother
+                .and_then(|m| h.members.iter().find(|p| p.person.id == m));
+            let items = ilp_rules::schedule::due_items_with_mother(person, mother, &tables, &ctx);
+            for item in items {
+                let status = item.status(TODAY);
+                if !status.is_open() {
+                    continue;
+                }
+                let kind = match item.kind {
+                    DueKind::Immunization { .. } => "immunization",
+                    DueKind::Bias { .. } => "bias",
+                    DueKind::Anc { .. } => "anc",
+                    DueKind::Kf { .. } => "kf",
+                    DueKind::Kn { .. } => "kn",
+                    DueKind::Weighing { .. } => "weighing",
+                    DueKind::VitaminA { .. } => "vitamin_a",
+                    DueKind::PtmScreening { .. } | DueKind::ElderlyScreening { .. } => "screening",
+                    DueKind::ConditionFollowUp { .. } => "condition",
+                    DueKind::DangerSignFollowUp { .. } | DueKind::ReferralFollowUp { .. } => {
+                        "follow_up"
+                    }
+                };
+                *open.entry(kind).or_default() += 1;
+                if status == DueStatus::Overdue {
+                    *overdue.entry(kind).or_default() += 1;
+                }
+            }
+        }
+    }
+    eprintln!("open items {open:?}; overdue {overdue:?}");
+    for kind in ["immunization", "weighing", "condition", "bias"] {
+        assert!(
+            overdue.get(kind).is_some_and(|n| *n > 0),
+            "no overdue {kind}"
+        );
+    }
+    for kind in ["anc", "kf", "kn", "follow_up", "screening"] {
+        assert!(
+            open.get(kind).is_some_and(|n| *n > 0),
+            "nothing open for {kind}"
+        );
+    }
+    assert!((3..=60).contains(&open["follow_up"]));
+
+    // Family health index: complete for many, not asked yet for some, all three classes.
+    let iks_tables = ilp_rules::iks::IksTables::default();
+    let results: Vec<_> = households
+        .iter()
+        .map(|h| ilp_rules::iks::assess(h, &ctx, &iks_tables))
+        .collect();
+    let complete = results.iter().filter(|r| r.is_complete()).count() as f64 / results.len() as f64;
+    let mut classes: HashMap<&str, usize> = HashMap::new();
+    for r in &results {
+        if let Some(c) = r.class {
+            *classes.entry(c.code()).or_default() += 1;
+        }
+    }
+    eprintln!("IKS complete {complete:.2}, classes {classes:?}");
+    assert!((0.3..=0.85).contains(&complete), "IKS complete {complete}");
+    assert_eq!(classes.len(), 3, "{classes:?}");
+    for indicator in [
+        ilp_rules::iks::Indicator::FamilyPlanning,
+        ilp_rules::iks::Indicator::FacilityDelivery,
+        ilp_rules::iks::Indicator::ExclusiveBreastfeeding,
+        ilp_rules::iks::Indicator::HypertensionTreatment,
+        ilp_rules::iks::Indicator::TuberculosisTreatment,
+        ilp_rules::iks::Indicator::MentalIllnessTreated,
+        ilp_rules::iks::Indicator::NoSmoking,
+    ] {
+        let answers: HashSet<&str> = results
+            .iter()
+            .map(|r| r.indicator(indicator).answer.code())
+            .collect();
+        assert!(
+            answers.contains("yes") || indicator == ilp_rules::iks::Indicator::MentalIllnessTreated,
+            "{indicator:?} never yes"
+        );
+        assert!(answers.contains("no"), "{indicator:?} never no");
+    }
+
+    // Coverage of the month: MBG and screening rows have targets and reach part of them.
+    let table = ilp_rules::coverage::coverage(
+        &households,
+        TODAY,
+        &ctx,
+        &ilp_rules::coverage::CoverageTables::default(),
+    );
+    for indicator in [
+        ilp_rules::coverage::Indicator::MbgUnderFive,
+        ilp_rules::coverage::Indicator::MbgPregnant,
+        ilp_rules::coverage::Indicator::PtmScreening,
+        ilp_rules::coverage::Indicator::SkdnD,
+    ] {
+        let row = table.row(indicator);
+        let ratio = row.ratio().unwrap();
+        eprintln!(
+            "{}: {}/{} = {ratio:.2}",
+            row.code, row.numerator, row.denominator
+        );
+        assert!(ratio > 0.0 && ratio < 1.0, "{} {ratio}", row.code);
+    }
+}

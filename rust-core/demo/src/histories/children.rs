@@ -219,8 +219,8 @@ impl Growth {
     }
 
     /// One session's measurement: weight and length always; head circumference under two (when
-    /// the tape is at hand); arm circumference from six months when `arm` (vitamin A months and
-    /// now and then).
+    /// the tape is at hand); arm circumference when `arm` (from six months, in vitamin A months
+    /// and now and then).
     fn measure(
         &mut self,
         rng: &mut DemoRng,
@@ -254,7 +254,8 @@ impl Growth {
         let weight = round1(weight.max(1.8));
         self.last_weight = Some(weight);
 
-        let head = (age_m < 24.0 && chance(rng, 0.9)).then(|| {
+        // Under two, when the child is measured lying down.
+        let head = (method == HeightMethod::Recumbent && chance(rng, 0.9)).then(|| {
             let median = median_head_circumference(self.sex, age_m);
             let mut hc = round1(median * (1.0 + HEAD_CV * self.head_z) + 0.2 * normal(rng));
             if let Some(last) = self.last_head {
@@ -263,7 +264,7 @@ impl Growth {
             self.last_head = Some(hc);
             hc
         });
-        let muac = (arm && age_m >= 6.0).then(|| {
+        let muac = arm.then(|| {
             let m = median_muac(self.sex, age_m)
                 * (1.0 + 0.8 * (self.weight_for_length + self.wobble))
                 + 0.25 * normal(rng);
@@ -443,7 +444,8 @@ fn child(
         } else {
             HeightMethod::Standing
         };
-        let arm = matches!(session.month(), Month::February | Month::August) || chance(rng, 0.2);
+        let arm = completed_months(birth, *session) >= 6
+            && (matches!(session.month(), Month::February | Month::August) || chance(rng, 0.2));
         let m = growth.measure(rng, age_m, method, arm);
         sink.part(rng, v, kader, EventPayload::Measurement(m));
         // At the six-month weighing the kader asks whether the baby had breast milk only.

@@ -121,7 +121,7 @@ pub(super) fn generate(rng: &mut DemoRng, world: &World, sink: &mut Sink) {
                     sink.part(rng, v, kader, package());
                 } else if chance(rng, at_home) {
                     let day = working_day(session + Duration::days(between(rng, 1, 6)));
-                    if day <= today {
+                    if day <= today && target(p, members, day).is_some() {
                         let at = at_wita(day, between(rng, 14 * 60, 17 * 60) as u32);
                         let v = sink.visit(rng, p.id, kader, at, home_visit());
                         sink.part(rng, v, kader, package());
