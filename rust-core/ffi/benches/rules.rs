@@ -1,0 +1,261 @@
+//! The clinical rules as the store serves them (see BENCHMARKS.md): the worklist of a kader
+//! (her RTs) and of a bidan (half a large kelurahan, about 20,000 persons), the recompute of one
+//! person's due items after a visit, the monthly rebuild of everyone's items, and the coverage
+//! table of the whole kelurahan (about 200,000 events), on an encrypted demo database.
+//!
+//! `ILP_BENCH_RULES_HOUSEHOLDS` sets the demo size (default 10,000 households, about 40,000
+//! persons); `ILP_BENCH_DIR` the parent of the temp dir.
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use ilp_model::{AreaId, AreaLevel, Measurement, PersonId, Role, Timestamp, VisitKind};
+use ilp_rules::coverage::CoverageTables;
+use ilp_store::coverage::CoverageArea;
+use ilp_store::events::{VisitInput, record_visit};
+use ilp_store::{DbKey, OsEntropy, Store, StoreConfig, WriteCtx, users};
+use std::hint::black_box;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+use time::macros::date;
+
+const TODAY: time::Date = date!(2026 - 11 - 20);
+
+struct Demo {
+    store: Store,
+    kader: ilp_model::User,
+    kader_rts: Vec<AreaId>,
+    bidan_rts: Vec<AreaId>,
+    village: AreaId,
+    children: Vec<PersonId>,
+    _dir: tempfile::TempDir,
+}
+
+static DEMO: OnceLock<Demo> = OnceLock::new();
+
+fn count(store: &Store, sql: &str, rts: &[AreaId]) -> i64 {
+    store
+        .read(|c| {
+            let mut total = 0;
+            for rt in rts {
+                total += c.query_row(sql, [rt.to_string()], |r| r.get::<_, i64>(0))?;
+            }
+            Ok(total)
+        })
+        .unwrap()
+}
+
+fn demo() -> &'static Demo {
+    DEMO.get_or_init(|| {
+        let households: usize = std::env::var("ILP_BENCH_RULES_HOUSEHOLDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10_000);
+        let dir = tempfile::Builder::new()
+            .prefix("ilp-bench-rules-")
+            .tempdir_in(
+                std::env::var_os("ILP_BENCH_DIR").unwrap_or_else(|| std::env::temp_dir().into()),
+            )
+            .expect("temp dir");
+        let t = Instant::now();
+        let data = ilp_demo::generate(&ilp_demo::DemoConfig::new(42, households, TODAY));
+        let (store, _) = Store::open(
+            StoreConfig {
+                path: dir.path().join("demo.db"),
+                key: Some(DbKey::new([7; 32])),
+                device: ilp_model::DeviceId::from_random_bytes([5; 16]),
+                utc_offset: ilp_model::timestamp::wita(),
+            },
+            Box::new(OsEntropy),
+            Timestamp::from_datetime(TODAY.midnight().assume_utc()),
+        )
+        .expect("open");
+        let admin = data
+            .users
+            .iter()
+            .find(|u| u.role == Role::Admin)
+            .expect("admin");
+        let ctx = WriteCtx {
+            user: admin.id,
+            now: Timestamp::from_datetime(TODAY.midnight().assume_utc()),
+            today: TODAY,
+        };
+        let summary = ilp_demo::load::load_into(&store, &data, &ctx, |_, _| {}).expect("load");
+        let loaded = t.elapsed();
+        let t = Instant::now();
+        store.refresh_due_items(TODAY).expect("due items");
+        eprintln!(
+            "demo: {} households, {} persons, {} events; loaded in {:.1} s, due items built in {:.1} s",
+            summary.households,
+            summary.persons,
+            summary.events,
+            loaded.as_secs_f64(),
+            t.elapsed().as_secs_f64()
+        );
+        let kader = data
+            .users
+            .iter()
+            .find(|u| u.role == Role::Kader)
+            .expect("kader")
+            .clone();
+        let kader_rts = store.read(|c| users::scope_rts(c, &kader)).unwrap();
+        let village = data
+            .areas
+            .iter()
+            .find(|a| a.level == AreaLevel::Village)
+            .expect("village")
+            .id;
+        let all_rts: Vec<AreaId> = data
+            .areas
+            .iter()
+            .filter(|a| a.level == AreaLevel::Rt)
+            .map(|a| a.id)
+            .collect();
+        let bidan_rts = all_rts[..all_rts.len().div_ceil(2)].to_vec();
+        let children: Vec<PersonId> = data
+            .persons
+            .iter()
+            .filter(|p| {
+                p.household.is_some()
+                    && p.birth
+                        .is_some_and(|b| (6..48).contains(&b.age_months(TODAY)))
+            })
+            .map(|p| p.id)
+            .take(2000)
+            .collect();
+        let row_sql = "SELECT count(*) FROM due_item WHERE rt_id = ?1";
+        let person_sql = "SELECT count(*) FROM person p JOIN household h ON p.household_id = h.id WHERE h.rt_id = ?1";
+        let event_sql = "SELECT count(*) FROM event e JOIN person p ON e.person_id = p.id JOIN household h ON p.household_id = h.id WHERE h.rt_id = ?1";
+        eprintln!(
+            "kader: {} RTs, {} persons, {} due item rows",
+            kader_rts.len(),
+            count(&store, person_sql, &kader_rts),
+            count(&store, row_sql, &kader_rts)
+        );
+        eprintln!(
+            "bidan: {} RTs, {} persons, {} due item rows",
+            bidan_rts.len(),
+            count(&store, person_sql, &bidan_rts),
+            count(&store, row_sql, &bidan_rts)
+        );
+        eprintln!(
+            "kelurahan: {} RTs, {} persons, {} events",
+            all_rts.len(),
+            count(&store, person_sql, &all_rts),
+            count(&store, event_sql, &all_rts)
+        );
+        Demo {
+            store,
+            kader,
+            kader_rts,
+            bidan_rts,
+            village,
+            children,
+            _dir: dir,
+        }
+    })
+}
+
+fn worklist(c: &mut Criterion) {
+    let d = demo();
+    let mut g = c.benchmark_group("worklist");
+    g.bench_function("kader_rts", |b| {
+        b.iter(|| black_box(d.store.worklist(&d.kader_rts, TODAY).unwrap().item_count()))
+    });
+    g.bench_function("bidan_20k_persons", |b| {
+        b.iter(|| black_box(d.store.worklist(&d.bidan_rts, TODAY).unwrap().item_count()))
+    });
+    g.finish();
+}
+
+fn weighing(child: PersonId, at: Timestamp) -> VisitInput {
+    VisitInput {
+        measurement: Some(Measurement {
+            weight_kg: Some(11.2),
+            ..Default::default()
+        }),
+        ..VisitInput::new(child, at, VisitKind::Posyandu)
+    }
+}
+
+fn recompute(c: &mut Criterion) {
+    let d = demo();
+    let ctx = WriteCtx {
+        user: d.kader.id,
+        now: Timestamp::from_datetime(TODAY.midnight().assume_utc() + time::Duration::hours(2)),
+        today: TODAY,
+    };
+    let at = Timestamp::from_datetime(TODAY.midnight().assume_utc());
+    let mut g = c.benchmark_group("visit");
+    let mut i = 0usize;
+    // A weighing visit with its outbox entries, as the app records it: the person's due items
+    // are recomputed in the same transaction.
+    g.bench_function("weighing_with_due_item_recompute", |b| {
+        b.iter_batched(
+            || {
+                i += 1;
+                d.children[i % d.children.len()]
+            },
+            |child| {
+                d.store
+                    .write(&ctx, |w| record_visit(w, &weighing(child, at)))
+                    .unwrap()
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    // The same write with the recompute left out (what a bulk import does): the difference is
+    // the recompute's cost.
+    g.bench_function("weighing_without_recompute", |b| {
+        b.iter_batched(
+            || {
+                i += 1;
+                d.children[i % d.children.len()]
+            },
+            |child| {
+                d.store
+                    .write(&ctx, |w| {
+                        w.defer_due_items();
+                        record_visit(w, &weighing(child, at))
+                    })
+                    .unwrap()
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+    // The deferred writes above marked the items stale; rebuild them for the other benches.
+    d.store.refresh_due_items(TODAY).unwrap();
+}
+
+fn coverage(c: &mut Criterion) {
+    let d = demo();
+    let tables = CoverageTables::default();
+    let mut g = c.benchmark_group("coverage");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(20));
+    g.bench_function("kelurahan_month", |b| {
+        b.iter(|| {
+            black_box(
+                d.store
+                    .coverage(CoverageArea::Area(d.village), TODAY, TODAY, &tables)
+                    .unwrap()
+                    .rows
+                    .len(),
+            )
+        })
+    });
+    g.finish();
+}
+
+fn rebuild(c: &mut Criterion) {
+    let d = demo();
+    let mut g = c.benchmark_group("due_items");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(30));
+    g.bench_function("monthly_rebuild_all_persons", |b| {
+        b.iter(|| black_box(d.store.rebuild_due_items(TODAY).unwrap()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, worklist, recompute, coverage, rebuild);
+criterion_main!(benches);
