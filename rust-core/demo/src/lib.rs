@@ -1,6 +1,10 @@
 //! Deterministic demo data for tests, benchmarks, the CLI and the apps' demo mode: Kelurahan
 //! Oesapa (Kecamatan Kelapa Lima, Kota Kupang, NTT) with its RW and RT, Posyandu, users, households,
-//! people, pregnancies and a year of Posyandu, ANC, screening and referral events.
+//! people, pregnancies and a year of events: Posyandu weighings (with head and arm circumference),
+//! immunizations and vitamin A, ANC and postnatal visits, MBG packages, school (BIAS) doses, adult
+//! screening, follow-ups of known hypertension, diabetes, TB and severe mental illness, the
+//! family visit's health-status answers (smoking, family planning, breastfeeding), and danger
+//! signs with referrals, some still to be followed up.
 //!
 //! Time and randomness are inputs: [`generate`] reads no clock and no OS randomness, so the same
 //! [`DemoConfig`] always gives byte-identical data, and every id comes from the seeded generator.

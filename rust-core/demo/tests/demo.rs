@@ -1151,3 +1151,28 @@ fn the_rules_find_a_realistic_worklist_index_and_coverage() {
         assert!(ratio > 0.0 && ratio < 1.0, "{} {ratio}", row.code);
     }
 }
+
+#[test]
+fn every_measurement_passes_the_store_limits() {
+    let data = big();
+    let by_id: HashMap<PersonId, &Person> = data.persons.iter().map(|p| (p.id, p)).collect();
+    for e in &data.events {
+        let EventPayload::Measurement(m) = &e.payload else {
+            continue;
+        };
+        let age_days = by_id[&e.person].birth.unwrap().age_days(local_date(e));
+        let input = ilp_rules::plausibility::MeasurementInput {
+            weight_kg: m.weight_kg,
+            length_or_height_cm: m.length_or_height_cm,
+            head_circumference_cm: m.head_circumference_cm,
+            muac_cm: m.muac_cm,
+            systolic_mmhg: m.systolic_mmhg,
+            diastolic_mmhg: m.diastolic_mmhg,
+            blood_glucose_mg_dl: m.blood_glucose_mg_dl,
+        };
+        if let Err(err) = ilp_rules::plausibility::check_measurement(&input, Some(age_days)) {
+            panic!("{err} at {age_days} days: {m:?}");
+        }
+        assert_eq!(m.systolic_mmhg.is_some(), m.diastolic_mmhg.is_some());
+    }
+}
