@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job until the sync server exists: builds the demo kelurahan (Oesapa, Kota Kupang) into an
-# encrypted database with the `ilp` CLI and shows what a kader and a supervisor would see.
+# encrypted database with the `ilp` CLI and shows what a kader and a supervisor would see: households,
+# the day's worklist, a child's schedule, a Posyandu session and the kelurahan's coverage.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${ILP_TOOLS_DIR:-$HOME/.cache/ilp-tools}/cargo-target}"
@@ -24,6 +25,18 @@ echo; echo "== ... and one household with its members' latest measurements =="
 run --user kader.rw001.a show household "$first"
 echo; echo "== A kader searches a name in today's spelling and finds the old spelling too =="
 run --user kader.rw001.a search "taufik"
+echo; echo "== The kader's worklist for today: follow-ups first, then overdue, households in walking order =="
+run --user kader.rw001.a worklist | head -25
+child=$("$ILP" --key-file "$OUT/demo.key" --user kader.rw001.a worklist --csv \
+    | awk -F, 'NR > 1 && $9 ~ /^Imunisasi/ {print $6; exit}')
+if [[ -n "$child" ]]; then
+    echo; echo "== One child's schedule: every dose, weighing and vitamin A round with its window =="
+    run --user kader.rw001.a schedule "$child" | head -30
+fi
+echo; echo "== Posyandu Mawar's last session: who came, who becomes a home visit =="
+run posyandu session --posyandu "Posyandu Mawar" | head -15
+echo; echo "== What a supervisor reads: coverage of the kelurahan this month =="
+run --user supervisor.oesapa coverage --area 53.71.03.1010
 echo; echo "== What a supervisor checks: the database and what waits to be synced =="
 run --user supervisor.oesapa check
 echo; echo "Database: $DB (key in $OUT/demo.key)"

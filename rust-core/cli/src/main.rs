@@ -201,9 +201,9 @@ enum PosyanduCommand {
         /// The Posyandu's name or id.
         #[arg(long)]
         posyandu: String,
-        /// The Posyandu day (YYYY-MM-DD).
+        /// The Posyandu day (YYYY-MM-DD); default the last day it held a session.
         #[arg(long, value_name = "YYYY-MM-DD")]
-        date: String,
+        date: Option<String>,
         /// Write CSV to standard output instead of a table.
         #[arg(long)]
         csv: bool,
@@ -548,7 +548,9 @@ fn run(cli: Cli) -> CliResult {
             csv,
         }) => {
             let s = Session::open(&g)?;
-            let date = text::parse_date(&date).map_err(|e| CliError::refused("date", e))?;
+            let date = date
+                .map(|d| text::parse_date(&d).map_err(|e| CliError::refused("date", e)))
+                .transpose()?;
             schedule_views::posyandu_session(&s, &posyandu, date, csv)
         }
         Command::Coverage {

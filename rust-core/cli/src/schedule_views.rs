@@ -183,7 +183,7 @@ pub fn schedule(s: &Session, user: &User, person: &str, date: Date, csv: bool) -
 
 /// `ilp posyandu session`: who is expected at a Posyandu on `date`, who came, who becomes a home
 /// visit once the day is over.
-pub fn posyandu_session(s: &Session, posyandu: &str, date: Date, csv: bool) -> CliResult {
+pub fn posyandu_session(s: &Session, posyandu: &str, date: Option<Date>, csv: bool) -> CliResult {
     let list = s.store.read(areas::posyandu_list)?;
     let found = list
         .iter()
@@ -200,6 +200,18 @@ pub fn posyandu_session(s: &Session, posyandu: &str, date: Date, csv: bool) -> C
                 ),
             )
         })?;
+    let date = match date {
+        Some(d) => d,
+        None => s
+            .store
+            .last_posyandu_session(found.id, s.clock.today)?
+            .ok_or_else(|| {
+                CliError::refused(
+                    "date",
+                    "this Posyandu has no session recorded yet; give --date",
+                )
+            })?,
+    };
     let session = s.store.posyandu_session(found.id, date, s.clock.today)?;
     let over = s.clock.today > date;
     let rows: Vec<Vec<String>> = session

@@ -211,4 +211,17 @@ fn worklist_schedule_and_coverage_work_on_the_demo_kelurahan() {
         "{session}"
     );
     assert!(session.contains("expected"), "{session}");
+    // Without a date: the last session held, where some of those expected came.
+    let last = ok(
+        &d.db,
+        &["posyandu", "session", "--posyandu", "Posyandu Mawar"],
+    );
+    let header = last.lines().next().unwrap();
+    let came: u32 = header
+        .split(", ")
+        .find_map(|part| part.strip_suffix(" came"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no 'came' count in {header}"));
+    assert!(came > 0, "{last}");
+    assert!(header.contains("become home visits"), "{header}");
 }

@@ -256,6 +256,16 @@ impl Store {
         })
     }
 
+    /// The last day on or before `today` a Posyandu held its session (had Posyandu visits).
+    pub fn last_posyandu_session(
+        &self,
+        posyandu: ilp_model::PosyanduId,
+        today: time::Date,
+    ) -> Result<Option<time::Date>> {
+        let offset = self.config.utc_offset;
+        self.read(|c| worklist::last_session_date(c, posyandu, today, offset))
+    }
+
     /// Who is expected at a Posyandu on `date`, and who came.
     pub fn posyandu_session(
         &self,

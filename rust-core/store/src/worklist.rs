@@ -221,6 +221,32 @@ pub fn posyandu_session(
     })
 }
 
+/// The latest day on or before `today` with a Posyandu visit in the Posyandu's RTs: the last
+/// session, when the caller does not name one.
+pub fn last_session_date(
+    conn: &Connection,
+    posyandu: PosyanduId,
+    today: Date,
+    offset: UtcOffset,
+) -> Result<Option<Date>> {
+    let until = (today + time::Duration::days(1))
+        .midnight()
+        .assume_offset(offset)
+        .unix_timestamp()
+        * 1000;
+    let latest: Option<i64> = conn
+        .prepare_cached(
+            "SELECT max(e.occurred_at) FROM event e
+             JOIN person p ON p.id = e.person_id
+             JOIN household h ON h.id = p.household_id
+             JOIN posyandu_rt r ON r.rt_id = h.rt_id
+             WHERE r.posyandu_id = ?1 AND e.kind = 'visit' AND e.occurred_at < ?2
+               AND json_extract(e.payload, '$.kind.kind') = 'posyandu'",
+        )?
+        .query_row(params![posyandu.to_string(), until], |r| r.get(0))?;
+    Ok(latest.map(|ms| ilp_model::Timestamp::from_millis(ms).date_at(offset)))
+}
+
 /// Items of `rts` open on `date` or done on it.
 fn open_or_done_on(conn: &Connection, rts: &[AreaId], date: Date) -> Result<Vec<StoredDueItem>> {
     let mut items = due_items::open_in_rts(conn, rts, date)?;
