@@ -67,6 +67,9 @@ pub fn worklist(s: &Session, user: &User, date: Date, csv: bool) -> CliResult {
                     item.window.due.to_string(),
                     item.status(date).code().to_string(),
                     priority.code().to_string(),
+                    stop.missed_session
+                        .map(|d| format!("tidak hadir Posyandu {d}"))
+                        .unwrap_or_default(),
                 ]);
             }
         }
@@ -84,6 +87,7 @@ pub fn worklist(s: &Session, user: &User, date: Date, csv: bool) -> CliResult {
         "DUE",
         "STATUS",
         "PRIORITY",
+        "NOTE",
     ];
     if csv {
         return write_csv(&headers, &rows);
@@ -97,7 +101,7 @@ pub fn worklist(s: &Session, user: &User, date: Date, csv: bool) -> CliResult {
         households
     );
     let mut t = Table::new(&[
-        "STOP", "RT", "HEAD", "ADDRESS", "NAME", "AGE", "ITEM", "DUE", "PRIORITY",
+        "STOP", "RT", "HEAD", "ADDRESS", "NAME", "AGE", "ITEM", "DUE", "PRIORITY", "NOTE",
     ]);
     for r in &rows {
         t.row(vec![
@@ -110,6 +114,7 @@ pub fn worklist(s: &Session, user: &User, date: Date, csv: bool) -> CliResult {
             r[8].clone(),
             r[9].clone(),
             r[11].clone(),
+            r[12].clone(),
         ]);
     }
     if !t.is_empty() {

@@ -83,6 +83,8 @@ pub struct WorklistStop {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub priority: String,
+    /// Someone here was expected at the Posyandu session of this day and did not come.
+    pub missed_posyandu_on: Option<String>,
     pub entries: Vec<WorklistEntry>,
 }
 
@@ -217,6 +219,7 @@ impl IlpCore {
                             lat: s.gps.map(|g| g.lat),
                             lon: s.gps.map(|g| g.lon),
                             priority: s.priority.code().into(),
+                            missed_posyandu_on: s.missed_session.map(|d| d.to_string()),
                             entries: s
                                 .items
                                 .iter()

@@ -87,6 +87,9 @@ pub struct OpenItem {
     pub item: DueItem,
     pub household: Option<HouseholdId>,
     pub rt: Option<AreaId>,
+    /// The person was expected at a Posyandu session that day and did not come: their Posyandu
+    /// services become a home visit, due now.
+    pub missed_session: Option<Date>,
 }
 
 /// One stop: a household (or a lone person) and its items, most urgent first.
@@ -96,6 +99,8 @@ pub struct Stop {
     pub gps: Option<GeoPoint>,
     pub priority: Priority,
     pub items: Vec<(DueItem, Priority)>,
+    /// Someone here missed the Posyandu session of that day (the reason for the visit).
+    pub missed_session: Option<Date>,
 }
 
 /// The stops of one RT (`None`: persons with no household).
@@ -115,9 +120,12 @@ pub fn build(
 ) -> Vec<RtGroup> {
     let mut stops: HashMap<StopKey, (Option<AreaId>, Stop)> = HashMap::new();
     for open in items {
-        let Some(priority) = Priority::of(&open.item, today) else {
+        let Some(mut priority) = Priority::of(&open.item, today) else {
             continue;
         };
+        if open.missed_session.is_some() && is_posyandu_service(&open.item.kind) {
+            priority = priority.min(Priority::DueToday);
+        }
         let key = match open.household {
             Some(h) => StopKey::Household(h),
             None => StopKey::Person(open.item.person),
@@ -130,10 +138,12 @@ pub fn build(
                     gps: open.household.and_then(|h| gps.get(&h).copied()),
                     priority,
                     items: Vec::new(),
+                    missed_session: None,
                 },
             )
         });
         entry.1.priority = entry.1.priority.min(priority);
+        entry.1.missed_session = entry.1.missed_session.max(open.missed_session);
         entry.1.items.push((open.item, priority));
     }
     let mut by_rt: HashMap<Option<AreaId>, Vec<Stop>> = HashMap::new();
@@ -404,6 +414,7 @@ mod tests {
                 item: weigh(n),
                 household: Some(hh(n)),
                 rt: Some(rt(1)),
+                missed_session: None,
             });
         }
         gps.insert(hh(9), GeoPoint::new("gps", -10.15, 123.6345).unwrap());
@@ -419,6 +430,7 @@ mod tests {
             ),
             household: Some(hh(9)),
             rt: Some(rt(1)),
+            missed_session: None,
         });
         let groups = build(items, &gps, today);
         assert_eq!(groups.len(), 1);
@@ -430,6 +442,50 @@ mod tests {
             .map(|&n| StopKey::Household(hh(n)))
             .collect();
         assert_eq!(&order[1..], &rest[..]);
+    }
+
+    #[test]
+    fn a_missed_posyandu_session_makes_the_services_a_home_visit_due_now() {
+        let today = date!(2026 - 11 - 22);
+        let weigh = item(
+            1,
+            DueKind::Weighing {
+                month: date!(2026 - 11 - 01),
+            },
+            date!(2026 - 11 - 01),
+            date!(2026 - 11 - 30),
+            false,
+        );
+        let anc = item(
+            1,
+            DueKind::Anc {
+                pregnancy: ilp_model::PregnancyId::from_random_bytes([3; 16]),
+                contact: 4,
+                by_doctor: false,
+            },
+            date!(2026 - 11 - 01),
+            date!(2026 - 12 - 20),
+            false,
+        );
+        let open = |it: &DueItem| OpenItem {
+            item: it.clone(),
+            household: Some(hh(1)),
+            rt: Some(rt(1)),
+            missed_session: Some(date!(2026 - 11 - 16)),
+        };
+        let groups = build(vec![open(&weigh), open(&anc)], &HashMap::new(), today);
+        let stop = &groups[0].stops[0];
+        assert_eq!(stop.missed_session, Some(date!(2026 - 11 - 16)));
+        let prio = |k: &str| {
+            stop.items
+                .iter()
+                .find(|(i, _)| i.kind.code() == k)
+                .unwrap()
+                .1
+        };
+        assert_eq!(prio("weighing"), Priority::DueToday);
+        // ANC is the bidan's, not a Posyandu table service: its priority is unchanged.
+        assert_eq!(prio("anc"), Priority::DueLater);
     }
 
     #[test]
@@ -464,7 +520,7 @@ mod tests {
                 if *located {
                     gps.insert(hh(*h), GeoPoint::new("gps", -10.15 + *h as f64 * 0.001, 123.6).unwrap());
                 }
-                items.push(OpenItem { item: it, household: if *h == 0 { None } else { Some(hh(*h)) }, rt: if *h == 0 { None } else { Some(rt(*r)) } });
+                items.push(OpenItem { item: it, household: if *h == 0 { None } else { Some(hh(*h)) }, rt: if *h == 0 { None } else { Some(rt(*r)) }, missed_session: None });
             }
             let open: Vec<(PersonId, String)> = items.iter().filter(|o| Priority::of(&o.item, today).is_some()).map(|o| (o.item.person, o.item.kind.key())).collect();
             let groups = build(items, &gps, today);

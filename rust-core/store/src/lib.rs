@@ -237,7 +237,8 @@ impl Store {
         today: time::Date,
     ) -> Result<worklist::Worklist> {
         self.refresh_due_items(today)?;
-        self.read(|c| worklist::worklist(c, rts, today))
+        let offset = self.config.utc_offset;
+        self.read(|c| worklist::worklist(c, rts, today, offset))
     }
 
     /// A person's due items with their status on `today`.

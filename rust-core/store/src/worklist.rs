@@ -40,9 +40,20 @@ impl Worklist {
     }
 }
 
+/// How far back a Posyandu session still turns its absentees into home visits.
+const SESSION_LOOKBACK_DAYS: i64 = 35;
+
 /// The worklist of `rts` on `today` from the stored items (the caller refreshes them first).
-pub fn worklist(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Worklist> {
+/// Persons expected at their Posyandu's last session who did not come have their Posyandu
+/// services turned into a home visit due now.
+pub fn worklist(
+    conn: &Connection,
+    rts: &[AreaId],
+    today: Date,
+    offset: UtcOffset,
+) -> Result<Worklist> {
     let open = due_items::open_in_rts(conn, rts, today)?;
+    let missed = missed_sessions(conn, rts, &open, today, offset)?;
     let households = households_of(conn, rts)?;
     let gps: HashMap<HouseholdId, GeoPoint> = households
         .iter()
@@ -53,6 +64,7 @@ pub fn worklist(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Workli
     let items = open
         .into_iter()
         .map(|s| OpenItem {
+            missed_session: missed.get(&s.item.person).copied(),
             item: s.item,
             household: s.household,
             rt: s.rt,
@@ -64,6 +76,76 @@ pub fn worklist(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Workli
         persons,
         households,
     })
+}
+
+/// Persons of `rts` expected at the last session (before today, within the lookback) of a
+/// Posyandu serving their RT who did not come, with that session's date.
+fn missed_sessions(
+    conn: &Connection,
+    rts: &[AreaId],
+    open: &[StoredDueItem],
+    today: Date,
+    offset: UtcOffset,
+) -> Result<HashMap<PersonId, Date>> {
+    let wanted: HashSet<String> = rts.iter().map(|r| r.to_string()).collect();
+    let mut posyandu_of: HashMap<AreaId, Vec<String>> = HashMap::new();
+    let mut stmt = conn.prepare_cached("SELECT posyandu_id, rt_id FROM posyandu_rt")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (p, rt) = row?;
+        if wanted.contains(&rt) {
+            let rt: AreaId = rt
+                .parse()
+                .map_err(|_| StoreError::Malformed("posyandu_rt.rt_id".into()))?;
+            posyandu_of.entry(rt).or_default().push(p);
+        }
+    }
+    let from = (today - time::Duration::days(SESSION_LOOKBACK_DAYS))
+        .midnight()
+        .assume_offset(offset)
+        .unix_timestamp()
+        * 1000;
+    let until = today.midnight().assume_offset(offset).unix_timestamp() * 1000;
+    let mut visits = conn.prepare_cached(
+        "SELECT e.occurred_at, e.person_id FROM event e INDEXED BY event_visit_time
+         JOIN person p ON p.id = e.person_id
+         JOIN household h ON h.id = p.household_id
+         JOIN posyandu_rt r ON r.rt_id = h.rt_id
+         WHERE e.kind = 'visit' AND e.occurred_at >= ?2 AND e.occurred_at < ?3
+           AND r.posyandu_id = ?1 AND json_extract(e.payload, '$.kind.kind') = 'posyandu'",
+    )?;
+    // The last session date of each Posyandu and who came to it.
+    let mut sessions: HashMap<String, (Date, HashSet<String>)> = HashMap::new();
+    let posyandus: HashSet<&String> = posyandu_of.values().flatten().collect();
+    for p in posyandus {
+        let mut by_day: HashMap<Date, HashSet<String>> = HashMap::new();
+        for row in visits.query_map(params![p, from, until], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })? {
+            let (at, person) = row?;
+            let day = ilp_model::Timestamp::from_millis(at).date_at(offset);
+            by_day.entry(day).or_default().insert(person);
+        }
+        if let Some((day, came)) = by_day.into_iter().max_by_key(|(d, _)| *d) {
+            sessions.insert(p.clone(), (day, came));
+        }
+    }
+    let mut missed = HashMap::new();
+    for s in open {
+        let Some(rt) = s.rt else { continue };
+        if !worklist::is_posyandu_service(&s.item.kind) {
+            continue;
+        }
+        for p in posyandu_of.get(&rt).into_iter().flatten() {
+            if let Some((day, came)) = sessions.get(p)
+                && s.item.window.contains(*day)
+                && !came.contains(&s.item.person.to_string())
+            {
+                let e = missed.entry(s.item.person).or_insert(*day);
+                *e = (*e).max(*day);
+            }
+        }
+    }
+    Ok(missed)
 }
 
 fn households_of(conn: &Connection, rts: &[AreaId]) -> Result<HashMap<HouseholdId, StopHousehold>> {

@@ -334,4 +334,30 @@ fn the_posyandu_session_shows_who_came_and_who_becomes_a_home_visit() {
     let absent: Vec<PersonId> = session.absent().map(|e| e.person.id).collect();
     assert!(absent.contains(&stayed_home));
     assert!(!absent.contains(&came));
+
+    // The next day the absent child's weighing is a home visit due now; the child who came has
+    // no weighing left to do.
+    let next_day = date!(2026 - 11 - 23);
+    let list = store.worklist(&[tree.rt1], next_day).unwrap();
+    let stop_of = |p: PersonId| {
+        list.groups
+            .iter()
+            .flat_map(|g| &g.stops)
+            .find(|s| s.items.iter().any(|(i, _)| i.person == p))
+    };
+    let home = stop_of(stayed_home).expect("the absent child is on the worklist");
+    assert_eq!(home.missed_session, Some(day));
+    let weighing = home
+        .items
+        .iter()
+        .find(|(i, _)| i.person == stayed_home && i.kind.key() == "weigh:2026-11-01")
+        .unwrap();
+    assert_eq!(weighing.1, Priority::DueToday);
+    assert!(
+        stop_of(came).is_none_or(|s| !s
+            .items
+            .iter()
+            .any(|(i, _)| i.person == came && matches!(i.kind, DueKind::Weighing { .. }))),
+        "the child weighed at the session has no weighing left"
+    );
 }

@@ -1,4 +1,4 @@
--- Schema 2: due items kept precomputed, and the kind of delivery place.
+-- Schema 2: due items kept precomputed, the kind of delivery place, and visits by time.
 -- Due items are derived on the device from the synced records (never synced themselves), so
 -- they can be rebuilt at any time; dates are Julian day numbers for cheap range scans.
 
@@ -21,3 +21,6 @@ CREATE TABLE due_item (
 ) WITHOUT ROWID;
 -- The worklist reads the open items of a set of RTs whose window has opened.
 CREATE INDEX due_item_open ON due_item(rt_id, earliest) WHERE done_on IS NULL;
+
+-- Recent visits by time (who came to the last Posyandu session); visits only, to keep writes cheap.
+CREATE INDEX event_visit_time ON event(occurred_at) WHERE kind = 'visit';
