@@ -59,7 +59,9 @@ pub fn worklist(s: &Session, user: &User, date: Date, csv: bool) -> CliResult {
                     head.clone(),
                     address.clone(),
                     item.person.to_string(),
-                    person.map(name_of).unwrap_or_default(),
+                    person
+                        .and_then(|p| p.name.clone())
+                        .unwrap_or_else(|| "(tanpa nama)".into()),
                     person
                         .map(|p| age_label(p.birth.as_ref(), date))
                         .unwrap_or_default(),

@@ -1,7 +1,8 @@
 //! The clinical rules as the store serves them (see BENCHMARKS.md): the worklist of a kader
-//! (her RTs) and of a bidan (half a large kelurahan, about 20,000 persons), the recompute of one
-//! person's due items after a visit, the monthly rebuild of everyone's items, and the coverage
-//! table of the whole kelurahan (about 200,000 events), on an encrypted demo database.
+//! (her RTs), of RTs holding 50,000 due item rows, and of a bidan (half a large kelurahan, about
+//! 20,000 persons); the recompute of one person's due items after a visit; the monthly rebuild of
+//! everyone's items; and the coverage table of about 200,000 events and of the whole kelurahan,
+//! on an encrypted demo database.
 //!
 //! `ILP_BENCH_RULES_HOUSEHOLDS` sets the demo size (default 10,000 households, about 40,000
 //! persons); `ILP_BENCH_DIR` the parent of the temp dir.
@@ -24,6 +25,8 @@ struct Demo {
     kader: ilp_model::User,
     kader_rts: Vec<AreaId>,
     bidan_rts: Vec<AreaId>,
+    rows_50k_rts: Vec<AreaId>,
+    events_200k_rts: Vec<AreaId>,
     village: AreaId,
     children: Vec<PersonId>,
     _dir: tempfile::TempDir,
@@ -97,12 +100,13 @@ fn demo() -> &'static Demo {
             .expect("kader")
             .clone();
         let kader_rts = store.read(|c| users::scope_rts(c, &kader)).unwrap();
+        // The kelurahan with the RWs (the demo also lists its neighbours, without households).
         let village = data
             .areas
             .iter()
-            .find(|a| a.level == AreaLevel::Village)
-            .expect("village")
-            .id;
+            .find(|a| a.level == AreaLevel::Rw)
+            .and_then(|rw| rw.parent)
+            .expect("village");
         let all_rts: Vec<AreaId> = data
             .areas
             .iter()
@@ -122,6 +126,19 @@ fn demo() -> &'static Demo {
             .take(2000)
             .collect();
         let row_sql = "SELECT count(*) FROM due_item WHERE rt_id = ?1";
+        // The first RTs that together hold 50,000 due item rows, and 200,000 events.
+        let prefix_until = |sql: &str, target: i64| {
+            let mut n = 0;
+            let mut rts = Vec::new();
+            for rt in &all_rts {
+                if n >= target {
+                    break;
+                }
+                n += count(&store, sql, std::slice::from_ref(rt));
+                rts.push(*rt);
+            }
+            rts
+        };
         let person_sql = "SELECT count(*) FROM person p JOIN household h ON p.household_id = h.id WHERE h.rt_id = ?1";
         let event_sql = "SELECT count(*) FROM event e JOIN person p ON e.person_id = p.id JOIN household h ON p.household_id = h.id WHERE h.rt_id = ?1";
         eprintln!(
@@ -136,6 +153,20 @@ fn demo() -> &'static Demo {
             count(&store, person_sql, &bidan_rts),
             count(&store, row_sql, &bidan_rts)
         );
+        let rows_50k_rts = prefix_until(row_sql, 50_000);
+        let events_200k_rts = prefix_until(event_sql, 200_000);
+        eprintln!(
+            "50k rows: {} RTs, {} persons, {} due item rows",
+            rows_50k_rts.len(),
+            count(&store, person_sql, &rows_50k_rts),
+            count(&store, row_sql, &rows_50k_rts)
+        );
+        eprintln!(
+            "200k events: {} RTs, {} persons, {} events",
+            events_200k_rts.len(),
+            count(&store, person_sql, &events_200k_rts),
+            count(&store, event_sql, &events_200k_rts)
+        );
         eprintln!(
             "kelurahan: {} RTs, {} persons, {} events",
             all_rts.len(),
@@ -147,6 +178,8 @@ fn demo() -> &'static Demo {
             kader,
             kader_rts,
             bidan_rts,
+            rows_50k_rts,
+            events_200k_rts,
             village,
             children,
             _dir: dir,
@@ -159,6 +192,16 @@ fn worklist(c: &mut Criterion) {
     let mut g = c.benchmark_group("worklist");
     g.bench_function("kader_rts", |b| {
         b.iter(|| black_box(d.store.worklist(&d.kader_rts, TODAY).unwrap().item_count()))
+    });
+    g.bench_function("rts_with_50k_rows", |b| {
+        b.iter(|| {
+            black_box(
+                d.store
+                    .worklist(&d.rows_50k_rts, TODAY)
+                    .unwrap()
+                    .item_count(),
+            )
+        })
     });
     g.bench_function("bidan_20k_persons", |b| {
         b.iter(|| black_box(d.store.worklist(&d.bidan_rts, TODAY).unwrap().item_count()))
@@ -232,6 +275,19 @@ fn coverage(c: &mut Criterion) {
     let mut g = c.benchmark_group("coverage");
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(20));
+    // Coverage of an area is read for RTs; the first RTs holding 200,000 events stand for it.
+    let rts_200k = d.events_200k_rts.clone();
+    g.bench_function("rts_with_200k_events", |b| {
+        b.iter(|| {
+            black_box(
+                d.store
+                    .coverage_of_rts(&rts_200k, TODAY, TODAY, &tables)
+                    .unwrap()
+                    .rows
+                    .len(),
+            )
+        })
+    });
     g.bench_function("kelurahan_month", |b| {
         b.iter(|| {
             black_box(

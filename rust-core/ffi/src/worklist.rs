@@ -7,6 +7,7 @@ use crate::{IlpCore, forms, now};
 use ilp_model::{AreaId, Person, PersonId, PosyanduId};
 use ilp_rules::due::{DueItem, DueStatus};
 use ilp_rules::worklist::{Priority, StopKey};
+use ilp_store::worklist::PersonLabel;
 use ilp_store::{areas, persons};
 use std::collections::HashMap;
 use time::Date;
@@ -313,15 +314,20 @@ impl IlpCore {
 }
 
 fn entry(
-    persons: &HashMap<PersonId, Person>,
+    persons: &HashMap<PersonId, PersonLabel>,
     item: &DueItem,
     priority: Priority,
     today: Date,
 ) -> WorklistEntry {
     let person = persons.get(&item.person);
     WorklistEntry {
-        person_name: person.map(display_name).unwrap_or_default(),
-        age_label: person.map(|p| age_of(p, today)).unwrap_or_default(),
+        person_name: person
+            .and_then(|p| p.name.clone())
+            .unwrap_or_else(|| "(tanpa nama)".into()),
+        age_label: person
+            .and_then(|p| p.birth)
+            .map(|b| age_label(&b, today))
+            .unwrap_or_default(),
         priority: priority.code().into(),
         priority_label: priority.label_id().into(),
         item: due_item_view(item, today),

@@ -59,6 +59,22 @@ pub enum EventPayload {
 }
 
 impl EventPayload {
+    /// Reads a payload whose kind is known from elsewhere (the store keeps it in its own column).
+    /// The common kinds are read straight into their struct (the `type` field is ignored), which
+    /// skips the buffering an internally tagged enum needs; the rest take the general path. Same
+    /// result as `serde_json::from_str::<EventPayload>`.
+    pub fn from_json_of_kind(kind: &str, json: &str) -> serde_json::Result<EventPayload> {
+        Ok(match kind {
+            "measurement" => EventPayload::Measurement(serde_json::from_str(json)?),
+            "immunization" => EventPayload::Immunization(serde_json::from_str(json)?),
+            "service" => EventPayload::Service(serde_json::from_str(json)?),
+            "visit" => EventPayload::Visit(serde_json::from_str(json)?),
+            "health_status" => EventPayload::HealthStatus(serde_json::from_str(json)?),
+            "referral" => EventPayload::Referral(serde_json::from_str(json)?),
+            _ => serde_json::from_str(json)?,
+        })
+    }
+
     /// The stored kind code (one per variant).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -308,6 +324,50 @@ pub struct HealthStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_by_kind_gives_what_the_general_reader_gives() {
+        let payloads = vec![
+            EventPayload::Measurement(Measurement {
+                weight_kg: Some(9.6),
+                height_method: Some(HeightMethod::Recumbent),
+                ..Default::default()
+            }),
+            EventPayload::Immunization(Immunization {
+                antigen: Antigen::Mr,
+                dose: 1,
+                given_on: time::macros::date!(2026 - 11 - 20),
+                batch: Some("MR-1".into()),
+                recorded_from_history: false,
+            }),
+            EventPayload::Service(Service {
+                kind: ServiceKind::MbgPackage,
+                quantity: Some(1),
+            }),
+            EventPayload::Visit(Visit {
+                kind: VisitKind::Anc {
+                    contact: Some(2),
+                    by_doctor: true,
+                },
+                posyandu: None,
+                place: Some("rumah".into()),
+                pregnancy: None,
+            }),
+            EventPayload::HealthStatus(HealthStatus {
+                smokes: Some(true),
+                ..Default::default()
+            }),
+            EventPayload::Note { text: "x".into() },
+        ];
+        for p in payloads {
+            let json = serde_json::to_string(&p).unwrap();
+            assert_eq!(
+                EventPayload::from_json_of_kind(p.kind(), &json).unwrap(),
+                p,
+                "{json}"
+            );
+        }
+    }
 
     #[test]
     fn payloads_round_trip_and_unknown_codes_survive() {

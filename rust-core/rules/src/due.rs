@@ -115,7 +115,8 @@ pub enum DueKind {
 
 impl DueKind {
     /// A stable text key, unique per person: the same item computed twice has the same key, so the
-    /// store can replace a person's items and a worklist can hold each exactly once.
+    /// store can replace a person's items and a worklist can hold each exactly once. The key holds
+    /// the whole kind ([`DueKind::from_key`] reads it back), so the store keeps no other copy.
     pub fn key(&self) -> String {
         match self {
             DueKind::Immunization { antigen, dose } => format!("imm:{}:{dose}", antigen.code()),
@@ -125,8 +126,16 @@ impl DueKind {
                 grade,
             } => format!("bias:{}:{dose}:{grade}", antigen.code()),
             DueKind::Anc {
-                pregnancy, contact, ..
-            } => format!("anc:{pregnancy}:{contact}"),
+                pregnancy,
+                contact,
+                by_doctor,
+            } => {
+                if *by_doctor {
+                    format!("anc:{pregnancy}:{contact}:dokter")
+                } else {
+                    format!("anc:{pregnancy}:{contact}")
+                }
+            }
             DueKind::Kf { pregnancy, number } => format!("kf:{pregnancy}:{number}"),
             DueKind::Kn { number } => format!("kn:{number}"),
             DueKind::Weighing { month } => format!("weigh:{month}"),
@@ -139,6 +148,81 @@ impl DueKind {
             DueKind::DangerSignFollowUp { event } => format!("danger:{event}"),
             DueKind::ReferralFollowUp { event } => format!("referral:{event}"),
         }
+    }
+
+    /// Reads a key written by [`DueKind::key`]; `None` for anything else.
+    pub fn from_key(key: &str) -> Option<DueKind> {
+        let mut parts = key.split(':');
+        let kind = parts.next()?;
+        let mut next = || parts.next();
+        // Keys are read for every worklist row: a plain YYYY-MM-DD reader, not a format parser.
+        let date = |s: Option<&str>| -> Option<Date> {
+            let b = s?.as_bytes();
+            if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+                return None;
+            }
+            let num = |r: std::ops::Range<usize>| -> Option<i32> {
+                b[r].iter().try_fold(0i32, |acc, c| {
+                    c.is_ascii_digit().then(|| acc * 10 + i32::from(c - b'0'))
+                })
+            };
+            let month = time::Month::try_from(u8::try_from(num(5..7)?).ok()?).ok()?;
+            Date::from_calendar_date(num(0..4)?, month, u8::try_from(num(8..10)?).ok()?).ok()
+        };
+        let out = match kind {
+            "imm" => DueKind::Immunization {
+                antigen: Antigen::from_code(next()?),
+                dose: next()?.parse().ok()?,
+            },
+            "bias" => DueKind::Bias {
+                antigen: Antigen::from_code(next()?),
+                dose: next()?.parse().ok()?,
+                grade: next()?.parse().ok()?,
+            },
+            "anc" => DueKind::Anc {
+                pregnancy: next()?.parse().ok()?,
+                contact: next()?.parse().ok()?,
+                by_doctor: match next() {
+                    None => false,
+                    Some("dokter") => true,
+                    Some(_) => return None,
+                },
+            },
+            "kf" => DueKind::Kf {
+                pregnancy: next()?.parse().ok()?,
+                number: next()?.parse().ok()?,
+            },
+            "kn" => DueKind::Kn {
+                number: next()?.parse().ok()?,
+            },
+            "weigh" => DueKind::Weighing {
+                month: date(next())?,
+            },
+            "vita" => DueKind::VitaminA {
+                round: date(next())?,
+            },
+            "ptm" => DueKind::PtmScreening {
+                year: date(next())?,
+            },
+            "lansia" => DueKind::ElderlyScreening {
+                year: date(next())?,
+            },
+            "cond" => DueKind::ConditionFollowUp {
+                condition: Condition::from_code(next()?),
+                month: date(next())?,
+            },
+            "danger" => DueKind::DangerSignFollowUp {
+                event: next()?.parse().ok()?,
+            },
+            "referral" => DueKind::ReferralFollowUp {
+                event: next()?.parse().ok()?,
+            },
+            _ => return None,
+        };
+        if parts.next().is_some() {
+            return None;
+        }
+        Some(out)
     }
 
     /// What a kader reads, in Bahasa Indonesia ("Imunisasi DPT-HB-Hib 2", "ANC K3 (dokter)").
@@ -332,6 +416,7 @@ impl DueItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ilp_model::{EventId, PregnancyId};
     use proptest::prelude::*;
     use time::macros::date;
 
@@ -358,6 +443,68 @@ mod tests {
             DueItem::open_status(&w, date!(2026 - 02 - 11)),
             DueStatus::Missed
         );
+    }
+
+    #[test]
+    fn every_kind_reads_back_from_its_key() {
+        let d = date!(2026 - 08 - 01);
+        let p = PregnancyId::from_random_bytes([4; 16]);
+        let e = EventId::from_random_bytes([5; 16]);
+        let kinds = [
+            DueKind::Immunization {
+                antigen: Antigen::DptHbHib,
+                dose: 3,
+            },
+            DueKind::Immunization {
+                antigen: Antigen::Other("dengue".into()),
+                dose: 1,
+            },
+            DueKind::Bias {
+                antigen: Antigen::Hpv,
+                dose: 2,
+                grade: 6,
+            },
+            DueKind::Anc {
+                pregnancy: p,
+                contact: 5,
+                by_doctor: true,
+            },
+            DueKind::Anc {
+                pregnancy: p,
+                contact: 2,
+                by_doctor: false,
+            },
+            DueKind::Kf {
+                pregnancy: p,
+                number: 4,
+            },
+            DueKind::Kn { number: 1 },
+            DueKind::Weighing { month: d },
+            DueKind::VitaminA { round: d },
+            DueKind::PtmScreening { year: d },
+            DueKind::ElderlyScreening { year: d },
+            DueKind::ConditionFollowUp {
+                condition: Condition::Hypertension,
+                month: d,
+            },
+            DueKind::DangerSignFollowUp { event: e },
+            DueKind::ReferralFollowUp { event: e },
+        ];
+        for k in kinds {
+            assert_eq!(DueKind::from_key(&k.key()), Some(k.clone()), "{}", k.key());
+        }
+        for bad in [
+            "",
+            "imm",
+            "imm:mr",
+            "imm:mr:x",
+            "weigh:2026-13-01",
+            "anc:x:1",
+            "kn:1:2",
+            "zzz:1",
+        ] {
+            assert_eq!(DueKind::from_key(bad), None, "{bad}");
+        }
     }
 
     proptest! {

@@ -3,9 +3,9 @@
 pub mod coverage;
 pub mod due;
 pub mod facts;
+pub mod growth;
 pub mod idl;
 pub mod iks;
-pub mod growth;
 pub mod kms;
 pub mod name_match;
 pub mod plausibility;

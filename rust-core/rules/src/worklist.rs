@@ -148,14 +148,9 @@ pub fn build(
     }
     let mut by_rt: HashMap<Option<AreaId>, Vec<Stop>> = HashMap::new();
     for (_, (rt, mut stop)) in stops {
-        stop.items.sort_by(|a, b| {
-            (a.1, a.0.window.due, a.0.person, a.0.kind.key()).cmp(&(
-                b.1,
-                b.0.window.due,
-                b.0.person,
-                b.0.kind.key(),
-            ))
-        });
+        // Keys are built once per item (they allocate), not once per comparison.
+        stop.items
+            .sort_by_cached_key(|(i, p)| (*p, i.window.due, i.person, i.kind.key()));
         by_rt.entry(rt).or_default().push(stop);
     }
     let mut groups: Vec<RtGroup> = by_rt

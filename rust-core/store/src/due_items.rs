@@ -1,20 +1,26 @@
-//! Due items kept precomputed: each person's items from the schedule rules, stored with the
-//! household and RT they belong to so a worklist is one indexed range read. Items are derived,
-//! never synced: they are recomputed inside the write that touches a person, and rebuilt for
-//! everyone when the month turns (recurring items follow the calendar) or after a bulk load.
+//! Due items kept precomputed: each person's items still to do, from the schedule rules, stored
+//! with the household and RT they belong to and what a worklist row shows of them, so a worklist
+//! is one covering index read. A person's whole card (done and missed items too) is computed when
+//! asked. Items are derived, never synced: they are recomputed inside the write that
+//! touches a person, and rebuilt for everyone when the month turns (recurring items follow the
+//! calendar) or after a bulk load. The days each Posyandu held its session are kept beside them.
 
 use crate::error::{Result, StoreError};
 use crate::events::{self, EVENT_COLUMNS, event_from_row};
 use crate::persons::{self, PERSON_COLUMNS, person_from_row};
 use crate::pregnancies;
-use ilp_model::{AreaId, Event, HouseholdId, Person, PersonId, Pregnancy};
+use ilp_model::{
+    AreaId, BirthDate, Event, EventPayload, GeoPoint, HouseholdId, Person, PersonId, PosyanduId,
+    Pregnancy, VisitKind,
+};
 use ilp_rules::due::{ClosesAs, DueItem, DueKind, TableRef, Window};
 use ilp_rules::facts::{PersonFacts, RuleContext};
 use ilp_rules::kms;
 use ilp_rules::schedule::{ScheduleTables, due_items_with_mother};
 use rusqlite::{Connection, OptionalExtension, params};
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
-use time::Date;
+use time::{Date, UtcOffset};
 
 /// The month (first day, ISO) the stored items were last rebuilt for; absent = rebuild needed.
 const META_AS_OF: &str = "due_items_as_of";
@@ -25,6 +31,41 @@ pub struct StoredDueItem {
     pub item: DueItem,
     pub household: Option<HouseholdId>,
     pub rt: Option<AreaId>,
+}
+
+/// A person as a worklist row shows them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonLabel {
+    /// The name, or the description of an unidentified person.
+    pub name: Option<String>,
+    pub birth: Option<BirthDate>,
+}
+
+/// A household as a worklist stop shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StopHousehold {
+    pub address: Option<String>,
+    pub head_name: Option<String>,
+    pub gps: Option<GeoPoint>,
+}
+
+/// The open items of some RTs with what their rows show of persons and households.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OpenItems {
+    pub items: Vec<StoredDueItem>,
+    pub persons: HashMap<PersonId, PersonLabel>,
+    pub households: HashMap<HouseholdId, StopHousehold>,
+}
+
+/// Where a person lives, as their items carry it.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Home {
+    household: Option<HouseholdId>,
+    rt: Option<String>,
+    head_name: Option<String>,
+    address: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
 }
 
 /// Everything the rules know about one person, read from the store.
@@ -48,6 +89,33 @@ fn pregnancies_of(conn: &Connection, ids: &[String]) -> Result<Vec<Pregnancy>> {
     Ok(all)
 }
 
+fn home_of(conn: &Connection, household: Option<HouseholdId>) -> Result<Home> {
+    let Some(h) = household else {
+        return Ok(Home::default());
+    };
+    let row = conn
+        .prepare_cached(
+            "SELECT rt_id, address, lat, lon,
+                    (SELECT name FROM person WHERE household_id = ?1 AND relation = 'head' AND merged_into IS NULL LIMIT 1)
+             FROM household WHERE id = ?1",
+        )?
+        .query_row([h.to_string()], |r| {
+            Ok(Home {
+                household: Some(h),
+                rt: r.get(0)?,
+                address: r.get(1)?,
+                lat: r.get(2)?,
+                lon: r.get(3)?,
+                head_name: r.get(4)?,
+            })
+        })
+        .optional()?;
+    Ok(row.unwrap_or(Home {
+        household: Some(h),
+        ..Home::default()
+    }))
+}
+
 /// Recomputes the items of `persons` (inside the caller's write transaction).
 pub(crate) fn recompute(
     conn: &Connection,
@@ -56,38 +124,73 @@ pub(crate) fn recompute(
     ctx: &RuleContext,
 ) -> Result<()> {
     for id in persons {
-        let Ok(person) = persons::get_person(conn, id) else {
-            continue;
+        let person = match persons::get_person(conn, id) {
+            Ok(p) => p,
+            Err(StoreError::NotFound { .. }) => continue,
+            Err(e) => return Err(e),
         };
-        if let Some(survivor) = person.merged_into {
+        if person.merged_into.is_some() {
             // A merged record's items move to the survivor, which the merge also touched.
             delete_for(conn, id)?;
-            let _ = survivor;
             continue;
         }
         let facts = person_facts(conn, id)?;
-        let rt = rt_of(conn, facts.person.household)?;
-        replace_for(conn, &facts, rt, tables, ctx)?;
+        let home = home_of(conn, facts.person.household)?;
+        replace_for(conn, &facts, &home, tables, ctx)?;
     }
     Ok(())
 }
 
-/// Rebuilds every person's items (a new month, a bulk load, a schedule table change) in
-/// batches, streaming persons and their events in id order so memory stays bounded.
+/// Rebuilds every person's items and every Posyandu's session days (a new month, a bulk load, a
+/// schedule table change), streaming persons and their events in id order so memory stays
+/// bounded.
 pub(crate) fn rebuild_all(
     conn: &Connection,
     tables: &ScheduleTables,
     ctx: &RuleContext,
 ) -> Result<usize> {
     conn.execute("DELETE FROM due_item", [])?;
+    conn.execute("DELETE FROM posyandu_day", [])?;
     let merged_sources: HashSet<String> = conn
         .prepare("SELECT DISTINCT merged_into FROM person WHERE merged_into IS NOT NULL")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let rts: HashMap<String, String> = conn
-        .prepare("SELECT id, rt_id FROM household")?
+    let heads: HashMap<String, String> = conn
+        .prepare(
+            "SELECT household_id, name FROM person
+             WHERE relation = 'head' AND merged_into IS NULL AND household_id IS NOT NULL AND name IS NOT NULL",
+        )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    let mut homes: HashMap<HouseholdId, Home> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT id, rt_id, address, lat, lon FROM household")?;
+    for row in stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<f64>>(3)?,
+            r.get::<_, Option<f64>>(4)?,
+        ))
+    })? {
+        let (id, rt, address, lat, lon) = row?;
+        let household: HouseholdId = id
+            .parse()
+            .map_err(|_| StoreError::Malformed("household.id".into()))?;
+        homes.insert(
+            household,
+            Home {
+                household: Some(household),
+                head_name: heads.get(&id).cloned(),
+                rt: Some(rt),
+                address,
+                lat,
+                lon,
+            },
+        );
+    }
+    let posyandus_of_rt = posyandus_by_rt(conn)?;
+    let mut sessions = SessionDays::default();
     let mut pregnancies_by_person: HashMap<PersonId, Vec<Pregnancy>> = HashMap::new();
     for p in pregnancies::all(conn)? {
         pregnancies_by_person.entry(p.person).or_default().push(p);
@@ -103,9 +206,16 @@ pub(crate) fn rebuild_all(
     for person in persons_stmt.query_map([], |r| person_from_row(r, 0))? {
         let person: Person = person?;
         let key = person.id.to_string();
+        let home = person
+            .household
+            .and_then(|h| homes.get(&h).cloned())
+            .unwrap_or(Home {
+                household: person.household,
+                ..Home::default()
+            });
         let mut own: Vec<Event> = Vec::new();
         // Events are ordered by the person id's text, as persons are: skip those of persons
-        // not listed (merged away), take this person's.
+        // not listed (merged away; their events reach the survivor below), take this person's.
         while let Some(next) = events.peek() {
             let next_person = match next {
                 Ok(e) => e.person.to_string(),
@@ -123,6 +233,9 @@ pub(crate) fn rebuild_all(
                 std::cmp::Ordering::Greater => break,
             }
         }
+        for e in &own {
+            sessions.note(e, home.rt.as_deref(), &posyandus_of_rt, ctx.offset);
+        }
         let facts = if merged_sources.contains(&key) {
             person_facts(conn, person.id)?
         } else {
@@ -137,16 +250,10 @@ pub(crate) fn rebuild_all(
                 pregnancies,
             }
         };
-        let rt = facts
-            .person
-            .household
-            .and_then(|h| rts.get(&h.to_string()))
-            .map(|r| r.parse())
-            .transpose()
-            .map_err(|_| StoreError::Malformed("household rt_id".into()))?;
-        replace_for(conn, &facts, rt, tables, ctx)?;
+        replace_for(conn, &facts, &home, tables, ctx)?;
         count += 1;
     }
+    sessions.store(conn)?;
     set_as_of(conn, ctx.today)?;
     Ok(count)
 }
@@ -180,19 +287,6 @@ pub fn is_current(conn: &Connection, today: Date) -> Result<bool> {
     Ok(stored.as_deref() == Some(month_of(today).to_string().as_str()))
 }
 
-fn rt_of(conn: &Connection, household: Option<HouseholdId>) -> Result<Option<AreaId>> {
-    let Some(h) = household else {
-        return Ok(None);
-    };
-    let rt: Option<String> = conn
-        .prepare_cached("SELECT rt_id FROM household WHERE id = ?1")?
-        .query_row([h.to_string()], |r| r.get(0))
-        .optional()?;
-    rt.map(|r| r.parse())
-        .transpose()
-        .map_err(|_| StoreError::Malformed("household rt_id".into()))
-}
-
 fn delete_for(conn: &Connection, id: PersonId) -> Result<()> {
     conn.prepare_cached("DELETE FROM due_item WHERE person_id = ?1")?
         .execute([id.to_string()])?;
@@ -202,11 +296,60 @@ fn delete_for(conn: &Connection, id: PersonId) -> Result<()> {
 fn replace_for(
     conn: &Connection,
     facts: &PersonFacts,
-    rt: Option<AreaId>,
+    home: &Home,
     tables: &ScheduleTables,
     ctx: &RuleContext,
 ) -> Result<()> {
     delete_for(conn, facts.person.id)?;
+    let items = items_of(conn, facts, tables, ctx)?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO due_item (person_id, item_key, household_id, rt_id, earliest, due, latest, closes_as,
+                               high_risk, rule_table, person_name, birth_date, birth_estimated, head_name,
+                               address, lat, lon)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?;
+    let p = &facts.person;
+    let person = p.id.to_string();
+    let household = home.household.map(|h| h.to_string());
+    let name = p.name.as_deref().or(p.description.as_deref());
+    let today = ctx.today.to_julian_day();
+    for item in &items {
+        let latest = item.window.latest.map(Date::to_julian_day);
+        // Done and closed items are never on a worklist: only what is still to do is kept.
+        if item.done_on.is_some() || latest.is_some_and(|l| l < today) {
+            continue;
+        }
+        insert.execute(params![
+            person,
+            item.kind.key(),
+            household,
+            home.rt,
+            item.window.earliest.to_julian_day(),
+            item.window.due.to_julian_day(),
+            latest,
+            closes_as_code(item.closes_as),
+            item.high_risk,
+            item.table.to_string(),
+            name,
+            p.birth.map(|b| b.date.to_julian_day()),
+            p.birth.is_some_and(|b| b.estimated),
+            home.head_name,
+            home.address,
+            home.lat,
+            home.lon,
+        ])?;
+    }
+    Ok(())
+}
+
+/// A person's items: the schedules, with the mother's delivery for a newborn and growth
+/// faltering marking every item of a child high-risk.
+fn items_of(
+    conn: &Connection,
+    facts: &PersonFacts,
+    tables: &ScheduleTables,
+    ctx: &RuleContext,
+) -> Result<Vec<DueItem>> {
     let mother = newborn_mother(conn, facts, ctx)?;
     let mut items = due_items_with_mother(facts, mother.as_ref(), tables, ctx);
     if growth_faltering(facts, ctx) {
@@ -214,30 +357,21 @@ fn replace_for(
             item.high_risk = true;
         }
     }
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO due_item (person_id, item_key, household_id, rt_id, kind, earliest, due, latest, done_on, closes_as, high_risk, rule_table)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
-    let person = facts.person.id.to_string();
-    let household = facts.person.household.map(|h| h.to_string());
-    let rt = rt.map(|r| r.to_string());
-    for item in &items {
-        insert.execute(params![
-            person,
-            item.kind.key(),
-            household,
-            rt,
-            serde_json::to_string(&item.kind)?,
-            item.window.earliest.to_julian_day(),
-            item.window.due.to_julian_day(),
-            item.window.latest.map(Date::to_julian_day),
-            item.done_on.map(Date::to_julian_day),
-            closes_as_code(item.closes_as),
-            item.high_risk,
-            item.table.to_string(),
-        ])?;
-    }
-    Ok(())
+    Ok(items)
+}
+
+/// A person's whole card on `ctx.today`: every item, done, open, upcoming, missed and not
+/// allowed, computed from their records now (the store keeps only what is still to do).
+pub fn card_of(
+    conn: &Connection,
+    id: PersonId,
+    tables: &ScheduleTables,
+    ctx: &RuleContext,
+) -> Result<Vec<DueItem>> {
+    let facts = person_facts(conn, id)?;
+    let mut items = items_of(conn, &facts, tables, ctx)?;
+    items.sort_by_cached_key(|i| (i.window.due, i.kind.key()));
+    Ok(items)
 }
 
 /// The mother's record for a baby under two months (the KN windows run from her delivery time).
@@ -294,91 +428,236 @@ fn closes_as_code(c: ClosesAs) -> &'static str {
     }
 }
 
-const ITEM_COLUMNS: &str = "person_id, household_id, rt_id, kind, earliest, due, latest, done_on, closes_as, high_risk, rule_table";
+fn bad<E>(i: usize, what: &'static str) -> impl Fn(E) -> rusqlite::Error {
+    move |_| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, what.into())
+}
 
-fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDueItem> {
-    fn bad<E>(i: usize, what: &'static str) -> impl Fn(E) -> rusqlite::Error {
-        move |_| {
-            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, what.into())
+fn day(i: usize, v: i32) -> rusqlite::Result<Date> {
+    Date::from_julian_day(v).map_err(bad(i, "bad day"))
+}
+
+/// The items of the given RTs that are open on `today` (window opened, not closed, not done),
+/// with the persons and households they belong to: one covering-index range per RT. Ids, table
+/// references and labels repeat across rows, so each is parsed once.
+pub fn open_in_rts(conn: &Connection, rts: &[AreaId], today: Date) -> Result<OpenItems> {
+    let today_day = today.to_julian_day();
+    let mut stmt = conn.prepare_cached(
+        "SELECT person_id, item_key, household_id, earliest, due, latest, closes_as, high_risk, rule_table,
+                person_name, birth_date, birth_estimated, head_name, address, lat, lon
+         FROM due_item INDEXED BY due_item_open
+         WHERE rt_id = ?1 AND earliest <= ?2 AND (latest IS NULL OR latest >= ?2)",
+    )?;
+    let mut out = OpenItems::default();
+    // Row texts are hashed once per row and never leave the process: a fast hasher is enough.
+    let mut person_ids: FxHashMap<Vec<u8>, PersonId> = FxHashMap::default();
+    let mut household_ids: FxHashMap<Vec<u8>, HouseholdId> = FxHashMap::default();
+    let mut tables: FxHashMap<Vec<u8>, TableRef> = FxHashMap::default();
+    for rt in rts {
+        let mut rows = stmt.query(params![rt.to_string(), today_day])?;
+        while let Some(r) = rows.next()? {
+            let person_text = r.get_ref(0)?.as_bytes()?;
+            let person = match person_ids.get(person_text) {
+                Some(p) => *p,
+                None => {
+                    let p: PersonId = std::str::from_utf8(person_text)
+                        .ok()
+                        .and_then(|t| t.parse().ok())
+                        .ok_or_else(|| bad::<()>(0, "bad id")(()))?;
+                    person_ids.insert(person_text.to_vec(), p);
+                    let birth: Option<i32> = r.get(10)?;
+                    out.persons.insert(
+                        p,
+                        PersonLabel {
+                            name: r.get(9)?,
+                            birth: birth
+                                .map(|b| {
+                                    Ok::<_, rusqlite::Error>(BirthDate {
+                                        date: day(10, b)?,
+                                        estimated: r.get(11)?,
+                                    })
+                                })
+                                .transpose()?,
+                        },
+                    );
+                    p
+                }
+            };
+            let household = match r.get_ref(2)?.as_bytes_or_null()? {
+                None => None,
+                Some(text) => Some(match household_ids.get(text) {
+                    Some(h) => *h,
+                    None => {
+                        let h: HouseholdId = std::str::from_utf8(text)
+                            .ok()
+                            .and_then(|t| t.parse().ok())
+                            .ok_or_else(|| bad::<()>(2, "bad id")(()))?;
+                        household_ids.insert(text.to_vec(), h);
+                        let lat: Option<f64> = r.get(14)?;
+                        let lon: Option<f64> = r.get(15)?;
+                        out.households.insert(
+                            h,
+                            StopHousehold {
+                                head_name: r.get(12)?,
+                                address: r.get(13)?,
+                                gps: lat.zip(lon).map(|(lat, lon)| GeoPoint { lat, lon }),
+                            },
+                        );
+                        h
+                    }
+                }),
+            };
+            let table_text = r.get_ref(8)?.as_bytes()?;
+            let table = match tables.get(table_text) {
+                Some(t) => *t,
+                None => {
+                    let t = TableRef::parse(&String::from_utf8_lossy(table_text));
+                    tables.insert(table_text.to_vec(), t);
+                    t
+                }
+            };
+            let kind = DueKind::from_key(r.get_ref(1)?.as_str()?)
+                .ok_or_else(|| bad::<()>(1, "bad item key")(()))?;
+            let latest: Option<i32> = r.get(5)?;
+            out.items.push(StoredDueItem {
+                item: DueItem {
+                    person,
+                    kind,
+                    window: Window {
+                        earliest: day(3, r.get(3)?)?,
+                        due: day(4, r.get(4)?)?,
+                        latest: latest.map(|l| day(5, l)).transpose()?,
+                    },
+                    done_on: None,
+                    closes_as: if r.get_ref(6)?.as_bytes()? == b"not_allowed" {
+                        ClosesAs::NotAllowed
+                    } else {
+                        ClosesAs::Missed
+                    },
+                    high_risk: r.get(7)?,
+                    table,
+                },
+                household,
+                rt: Some(*rt),
+            });
         }
     }
-    let day = |i: usize, v: i32| Date::from_julian_day(v).map_err(bad(i, "bad day"));
-    let person: String = r.get(0)?;
-    let kind: String = r.get(3)?;
-    let kind: DueKind = serde_json::from_str(&kind).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
-    })?;
-    let latest: Option<i32> = r.get(6)?;
-    let done: Option<i32> = r.get(7)?;
-    let closes: String = r.get(8)?;
-    let table: String = r.get(10)?;
-    Ok(StoredDueItem {
-        item: DueItem {
-            person: person.parse().map_err(bad(0, "bad id"))?,
-            kind,
-            window: Window {
-                earliest: day(4, r.get(4)?)?,
-                due: day(5, r.get(5)?)?,
-                latest: latest.map(|l| day(6, l)).transpose()?,
-            },
-            done_on: done.map(|d| day(7, d)).transpose()?,
-            closes_as: if closes == "not_allowed" {
-                ClosesAs::NotAllowed
-            } else {
-                ClosesAs::Missed
-            },
-            high_risk: r.get(9)?,
-            table: TableRef::parse(&table),
+    Ok(out)
+}
+
+/// The Posyandu serving each RT.
+fn posyandus_by_rt(conn: &Connection) -> Result<HashMap<String, Vec<String>>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    let mut stmt = conn.prepare_cached("SELECT posyandu_id, rt_id FROM posyandu_rt")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (p, rt) = row?;
+        out.entry(rt).or_default().push(p);
+    }
+    Ok(out)
+}
+
+/// Session days gathered while rebuilding.
+#[derive(Default)]
+struct SessionDays(HashMap<(String, i32), i64>);
+
+impl SessionDays {
+    fn note(
+        &mut self,
+        e: &Event,
+        rt: Option<&str>,
+        posyandus_of_rt: &HashMap<String, Vec<String>>,
+        offset: UtcOffset,
+    ) {
+        for p in session_posyandus(e, rt, posyandus_of_rt) {
+            let day = e.occurred_at.date_at(offset).to_julian_day();
+            *self.0.entry((p, day)).or_default() += 1;
+        }
+    }
+
+    fn store(self, conn: &Connection) -> Result<()> {
+        let mut insert = conn.prepare_cached(
+            "INSERT INTO posyandu_day (posyandu_id, day, visits) VALUES (?1, ?2, ?3)",
+        )?;
+        for ((p, day), visits) in self.0 {
+            insert.execute(params![p, day, visits])?;
+        }
+        Ok(())
+    }
+}
+
+/// The Posyandu a visit event was a session of: the one it names, else those serving the
+/// person's RT. Empty for anything but a Posyandu visit.
+fn session_posyandus(
+    e: &Event,
+    rt: Option<&str>,
+    posyandus_of_rt: &HashMap<String, Vec<String>>,
+) -> Vec<String> {
+    match &e.payload {
+        EventPayload::Visit(v) if v.kind == VisitKind::Posyandu => match v.posyandu {
+            Some(p) => vec![p.to_string()],
+            None => rt
+                .and_then(|rt| posyandus_of_rt.get(rt))
+                .cloned()
+                .unwrap_or_default(),
         },
-        household: r
-            .get::<_, Option<String>>(1)?
-            .map(|h| h.parse().map_err(bad(1, "bad id")))
-            .transpose()?,
-        rt: r
-            .get::<_, Option<String>>(2)?
-            .map(|h| h.parse().map_err(bad(2, "bad id")))
-            .transpose()?,
-    })
-}
-
-/// A person's stored items, in due-date order.
-pub fn for_person(conn: &Connection, id: PersonId) -> Result<Vec<StoredDueItem>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ITEM_COLUMNS} FROM due_item WHERE person_id = ?1 ORDER BY due, item_key"
-    ))?;
-    let items = stmt
-        .query_map([id.to_string()], item_from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(items)
-}
-
-/// The items of the given RTs that are open on `today` (window opened, not closed, not done).
-pub fn open_in_rts(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Vec<StoredDueItem>> {
-    let day = today.to_julian_day();
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ITEM_COLUMNS} FROM due_item
-         WHERE rt_id = ?1 AND done_on IS NULL AND earliest <= ?2 AND (latest IS NULL OR latest >= ?2)"
-    ))?;
-    let mut out = Vec::new();
-    for rt in rts {
-        let rows = stmt.query_map(params![rt.to_string(), day], item_from_row)?;
-        for row in rows {
-            out.push(row?);
-        }
+        _ => Vec::new(),
     }
-    Ok(out)
 }
 
-/// The items of the given RTs done on `date` (who was served at a Posyandu session).
-pub fn done_on_in_rts(conn: &Connection, rts: &[AreaId], date: Date) -> Result<Vec<StoredDueItem>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ITEM_COLUMNS} FROM due_item WHERE rt_id = ?1 AND done_on = ?2"
-    ))?;
-    let mut out = Vec::new();
-    for rt in rts {
-        for row in stmt.query_map(params![rt.to_string(), date.to_julian_day()], item_from_row)? {
-            out.push(row?);
-        }
+/// Notes a Posyandu visit in its session's day (inside the write that records it).
+pub(crate) fn note_session_visit(conn: &Connection, e: &Event, offset: UtcOffset) -> Result<()> {
+    let EventPayload::Visit(v) = &e.payload else {
+        return Ok(());
+    };
+    if v.kind != VisitKind::Posyandu {
+        return Ok(());
     }
-    Ok(out)
+    let rt: Option<String> = conn
+        .prepare_cached(
+            "SELECT h.rt_id FROM person p JOIN household h ON h.id = p.household_id WHERE p.id = ?1",
+        )?
+        .query_row([e.person.to_string()], |r| r.get(0))
+        .optional()?;
+    let posyandus = if v.posyandu.is_some() {
+        session_posyandus(e, None, &HashMap::new())
+    } else {
+        let Some(rt) = rt else {
+            return Ok(());
+        };
+        conn.prepare_cached("SELECT posyandu_id FROM posyandu_rt WHERE rt_id = ?1")?
+            .query_map([rt], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let day = e.occurred_at.date_at(offset).to_julian_day();
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO posyandu_day (posyandu_id, day, visits) VALUES (?1, ?2, 1)
+         ON CONFLICT(posyandu_id, day) DO UPDATE SET visits = visits + 1",
+    )?;
+    for p in posyandus {
+        upsert.execute(params![p, day])?;
+    }
+    Ok(())
+}
+
+/// The last day from `from` to `until` (inclusive) a Posyandu held its session.
+pub fn last_session_day(
+    conn: &Connection,
+    posyandu: PosyanduId,
+    from: Date,
+    until: Date,
+) -> Result<Option<Date>> {
+    let day: Option<i32> = conn
+        .prepare_cached(
+            "SELECT max(day) FROM posyandu_day WHERE posyandu_id = ?1 AND day >= ?2 AND day <= ?3",
+        )?
+        .query_row(
+            params![
+                posyandu.to_string(),
+                from.to_julian_day(),
+                until.to_julian_day()
+            ],
+            |r| r.get(0),
+        )?;
+    day.map(Date::from_julian_day)
+        .transpose()
+        .map_err(|_| StoreError::Malformed("posyandu_day.day".into()))
 }

@@ -131,6 +131,7 @@ fn v(field: impl Into<String>, reason: impl Into<String>) -> StoreError {
 /// Appends one event (row and outbox entry). The caller has validated its content.
 pub fn insert_event(wtx: &mut WriteTx<'_>, e: &Event) -> Result<()> {
     wtx.touch_person(e.person);
+    crate::due_items::note_session_visit(wtx.conn(), e, wtx.offset)?;
     let hlc = wtx.stamp();
     // The event row already holds everything and never changes: the outbox refers to it instead
     // of storing its JSON twice (`outbox::pending` reads it back), which halves what a visit writes.
@@ -421,10 +422,11 @@ pub fn record_visit(wtx: &mut WriteTx<'_>, input: &VisitInput) -> Result<VisitRe
 }
 
 pub(crate) const EVENT_COLUMNS: &str =
-    "id, person_id, visit_id, occurred_at, recorded_at, recorded_by, device_id, payload";
+    "id, person_id, visit_id, occurred_at, recorded_at, recorded_by, device_id, payload, kind";
 
 pub(crate) fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
-    fn parse<T: std::str::FromStr>(s: String, i: usize) -> rusqlite::Result<T> {
+    // Borrowed texts: an event read allocates only what it keeps.
+    fn parse<T: std::str::FromStr>(s: &str, i: usize) -> rusqlite::Result<T> {
         s.parse().map_err(|_| {
             rusqlite::Error::FromSqlConversionFailure(
                 i,
@@ -433,19 +435,21 @@ pub(crate) fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
             )
         })
     }
-    let payload: String = r.get(7)?;
+    let payload = r.get_ref(7)?.as_str()?;
+    let kind = r.get_ref(8)?.as_str()?;
     Ok(Event {
-        id: parse(r.get(0)?, 0)?,
-        person: parse(r.get(1)?, 1)?,
+        id: parse(r.get_ref(0)?.as_str()?, 0)?,
+        person: parse(r.get_ref(1)?.as_str()?, 1)?,
         visit: r
-            .get::<_, Option<String>>(2)?
+            .get_ref(2)?
+            .as_str_or_null()?
             .map(|v| parse(v, 2))
             .transpose()?,
         occurred_at: Timestamp::from_millis(r.get(3)?),
         recorded_at: Timestamp::from_millis(r.get(4)?),
-        recorded_by: parse(r.get(5)?, 5)?,
-        device: parse(r.get(6)?, 6)?,
-        payload: serde_json::from_str(&payload).map_err(|e| {
+        recorded_by: parse(r.get_ref(5)?.as_str()?, 5)?,
+        device: parse(r.get_ref(6)?.as_str()?, 6)?,
+        payload: EventPayload::from_json_of_kind(kind, payload).map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, Box::new(e))
         })?,
     })

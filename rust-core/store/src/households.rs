@@ -265,11 +265,9 @@ pub fn edit(wtx: &mut WriteTx<'_>, id: HouseholdId, input: &HouseholdInput) -> R
     )?;
     let (_, clocks) = wtx.record_change("household", &id.to_string(), changed, Some(&prev))?;
     write_row(wtx, &new, &clocks, false)?;
-    if new.rt != old.rt {
-        // The members' due items carry the RT the worklist groups by.
-        for m in persons::members_of(wtx.conn(), id)? {
-            wtx.touch_person(m.id);
-        }
+    // The members' due items carry the RT, address and position the worklist shows.
+    for m in persons::members_of(wtx.conn(), id)? {
+        wtx.touch_person(m.id);
     }
     Ok(())
 }

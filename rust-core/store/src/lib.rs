@@ -163,7 +163,13 @@ impl Store {
         let tx = w
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut wtx = WriteTx::new(tx, &mut w.clock, w.entropy.as_mut(), ctx.clone());
+        let mut wtx = WriteTx::new(
+            tx,
+            &mut w.clock,
+            w.entropy.as_mut(),
+            ctx.clone(),
+            self.config.utc_offset,
+        );
         let out = f(&mut wtx)?;
         if wtx.defer_due_items {
             due_items::invalidate(wtx.conn())?;
@@ -237,23 +243,21 @@ impl Store {
         today: time::Date,
     ) -> Result<worklist::Worklist> {
         self.refresh_due_items(today)?;
-        let offset = self.config.utc_offset;
-        self.read(|c| worklist::worklist(c, rts, today, offset))
+        self.read(|c| worklist::worklist(c, rts, today))
     }
 
-    /// A person's due items with their status on `today`.
+    /// A person's whole card on `today`: every item (done, open, upcoming, missed, not allowed),
+    /// in due-date order, computed from their records now.
     pub fn due_items_of(
         &self,
         person: ilp_model::PersonId,
         today: time::Date,
     ) -> Result<Vec<ilp_rules::due::DueItem>> {
-        self.refresh_due_items(today)?;
+        let tables = self.schedule_tables();
+        let ctx = self.rule_context(today);
         self.read(|c| {
             let id = persons::resolve_merged(c, person)?;
-            Ok(due_items::for_person(c, id)?
-                .into_iter()
-                .map(|s| s.item)
-                .collect())
+            due_items::card_of(c, id, &tables, &ctx)
         })
     }
 
@@ -263,8 +267,9 @@ impl Store {
         posyandu: ilp_model::PosyanduId,
         today: time::Date,
     ) -> Result<Option<time::Date>> {
-        let offset = self.config.utc_offset;
-        self.read(|c| worklist::last_session_date(c, posyandu, today, offset))
+        self.read(|c| {
+            due_items::last_session_day(c, posyandu, today - time::Duration::days(366), today)
+        })
     }
 
     /// Who is expected at a Posyandu on `date`, and who came.
@@ -275,8 +280,9 @@ impl Store {
         today: time::Date,
     ) -> Result<worklist::PosyanduSession> {
         self.refresh_due_items(today)?;
-        let offset = self.config.utc_offset;
-        self.read(|c| worklist::posyandu_session(c, posyandu, date, offset))
+        let tables = self.schedule_tables();
+        let ctx = self.rule_context(today);
+        self.read(|c| worklist::posyandu_session(c, posyandu, date, &tables, &ctx))
     }
 
     /// The coverage table of an area for the month containing `month`, evaluated on `today`.
@@ -287,8 +293,23 @@ impl Store {
         today: time::Date,
         tables: &ilp_rules::coverage::CoverageTables,
     ) -> Result<ilp_rules::coverage::CoverageTable> {
+        let rts = self.read(|c| coverage::area_rts(c, area))?;
+        self.coverage_of_rts(&rts, month, today, tables)
+    }
+
+    /// The coverage table of a set of RTs for the month containing `month`. A large share of the
+    /// database is scanned by two threads, each on its own read connection.
+    pub fn coverage_of_rts(
+        &self,
+        rts: &[ilp_model::AreaId],
+        month: time::Date,
+        today: time::Date,
+        tables: &ilp_rules::coverage::CoverageTables,
+    ) -> Result<ilp_rules::coverage::CoverageTable> {
         let ctx = self.rule_context(today);
-        self.read(|c| coverage::coverage_table(c, area, month, &ctx, tables))
+        let open_reader = || open::open_connection(&self.config.path, self.config.key.as_ref());
+        let facts = self.read(|c| coverage::household_facts(c, rts, Some(&open_reader)))?;
+        Ok(ilp_rules::coverage::coverage(&facts, month, &ctx, tables))
     }
 
     /// Closes both connections (the app going to the background: iOS kills apps that hold SQLite

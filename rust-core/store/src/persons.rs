@@ -164,6 +164,21 @@ pub(crate) fn person_fields(p: &Person) -> Fields {
 }
 
 fn write_row(wtx: &mut WriteTx<'_>, p: &Person, hlc_fields: &str, insert: bool) -> Result<()> {
+    if p.relation == Some(Relation::Head)
+        && let Some(h) = p.household
+    {
+        // Every member's worklist rows show the head's name.
+        let members: Vec<String> = wtx
+            .conn()
+            .prepare_cached("SELECT id FROM person WHERE household_id = ?1")?
+            .query_map([h.to_string()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for m in members {
+            if let Ok(id) = m.parse() {
+                wtx.touch_person(id);
+            }
+        }
+    }
     wtx.touch_person(p.id);
     let now = wtx.ctx.now.millis();
     let values = params![

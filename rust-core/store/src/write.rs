@@ -29,6 +29,8 @@ pub struct WriteTx<'a> {
     pub(crate) touched: BTreeSet<ilp_model::PersonId>,
     /// A bulk load: due items are rebuilt for everyone on the next read instead of per person.
     pub(crate) defer_due_items: bool,
+    /// The device's offset from UTC (event instants to local days).
+    pub(crate) offset: time::UtcOffset,
 }
 
 impl<'a> WriteTx<'a> {
@@ -37,6 +39,7 @@ impl<'a> WriteTx<'a> {
         clock: &'a mut HlcClock,
         entropy: &'a mut dyn Entropy,
         ctx: WriteCtx,
+        offset: time::UtcOffset,
     ) -> Self {
         Self {
             tx,
@@ -46,6 +49,7 @@ impl<'a> WriteTx<'a> {
             name_changes: Vec::new(),
             touched: BTreeSet::new(),
             defer_due_items: false,
+            offset,
         }
     }
 

@@ -90,14 +90,14 @@ fn key_status(items: &[ilp_rules::due::DueItem], key: &str, today: Date) -> Opti
         .map(|i| i.status(today))
 }
 
-/// person, key, earliest, latest, done on, high risk.
-type StoredRow = (String, String, i64, Option<i64>, Option<i64>, bool);
+/// person, key, earliest, latest, high risk, person name.
+type StoredRow = (String, String, i64, Option<i64>, bool, Option<String>);
 
 fn stored_rows(store: &Store) -> Vec<StoredRow> {
     store
         .read(|c| {
             let mut st = c.prepare(
-                "SELECT person_id, item_key, earliest, latest, done_on, high_risk FROM due_item ORDER BY person_id, item_key",
+                "SELECT person_id, item_key, earliest, latest, high_risk, person_name FROM due_item ORDER BY person_id, item_key",
             )?;
             let rows = st
                 .query_map([], |r| {
@@ -359,5 +359,68 @@ fn the_posyandu_session_shows_who_came_and_who_becomes_a_home_visit() {
             .iter()
             .any(|(i, _)| i.person == came && matches!(i.kind, DueKind::Weighing { .. }))),
         "the child weighed at the session has no weighing left"
+    );
+}
+
+#[test]
+fn the_worklist_shows_the_household_as_it_is_after_an_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("e.db"), Some(key()));
+    let tree = seed_tree(&store);
+    let today = date!(2026 - 11 - 22);
+    let reg = store
+        .write(&ctx(tree.kader), |w| {
+            households::register(
+                w,
+                &household(tree.rt1, (-10.15, 123.63)),
+                &mother_and_baby(date!(2026 - 07 - 01)),
+            )
+        })
+        .unwrap();
+    let stop_address = |store: &Store| {
+        let list = store.worklist(&[tree.rt1], today).unwrap();
+        let stop = &list.groups[0].stops[0];
+        let ilp_rules::worklist::StopKey::Household(h) = stop.key else {
+            panic!("a household stop")
+        };
+        (
+            list.households[&h].address.clone(),
+            list.households[&h].head_name.clone(),
+            stop.gps,
+        )
+    };
+    assert_eq!(
+        stop_address(&store),
+        (
+            Some("Jl. Adisucipto".into()),
+            Some("Yohana Fanggidae".into()),
+            Some(ilp_model::GeoPoint {
+                lat: -10.15,
+                lon: 123.63
+            })
+        )
+    );
+    store
+        .write(&ctx(tree.kader), |w| {
+            households::edit(
+                w,
+                reg.household,
+                &HouseholdInput {
+                    address: Some("Jl. Timor Raya No. 3".into()),
+                    gps: Some((-10.16, 123.64)),
+                    ..household(tree.rt1, (0.0, 0.0))
+                },
+            )
+        })
+        .unwrap();
+    let (address, head, gps) = stop_address(&store);
+    assert_eq!(address.as_deref(), Some("Jl. Timor Raya No. 3"));
+    assert_eq!(head.as_deref(), Some("Yohana Fanggidae"));
+    assert_eq!(
+        gps,
+        Some(ilp_model::GeoPoint {
+            lat: -10.16,
+            lon: 123.64
+        })
     );
 }
