@@ -249,6 +249,40 @@ pub fn show_household(s: &Session, id: &str) -> CliResult {
         ]);
     }
     print!("{}", t.render());
+    print_family_index(s, id)
+}
+
+/// The family health index (IKS) of a household: each indicator's answer, the score and class.
+fn print_family_index(s: &Session, id: HouseholdId) -> CliResult {
+    let facts = s
+        .store
+        .read(|c| ilp_store::coverage::household_facts_of(c, id))?;
+    let ctx = s.store.rule_context(s.clock.today);
+    let r = ilp_rules::iks::assess(&facts, &ctx, &ilp_rules::iks::IksTables::default());
+    println!();
+    match (r.score, r.class) {
+        (Some(score), Some(class)) => println!(
+            "Family health index (IKS): {score:.3}, {} ({})",
+            class.label_id(),
+            class.code()
+        ),
+        _ => println!(
+            "Family health index (IKS): incomplete, {} indicator(s) not asked yet{}",
+            r.not_asked_yet,
+            r.answered_score
+                .map(|a| format!(" (answered so far: {a:.3})"))
+                .unwrap_or_default()
+        ),
+    }
+    let mut t = Table::new(&["NO", "INDICATOR", "ANSWER"]);
+    for i in &r.indicators {
+        t.row(vec![
+            i.indicator.number().to_string(),
+            i.indicator.label_id().to_string(),
+            i.answer.label_id().to_string(),
+        ]);
+    }
+    print!("{}", t.render());
     Ok(())
 }
 

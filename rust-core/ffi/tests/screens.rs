@@ -469,3 +469,65 @@ fn the_worklist_and_a_childs_schedule_follow_a_recorded_visit() {
         matches!(bad, Err(IlpError::Validation { field, .. }) if field == "health_status.conditions[0].condition")
     );
 }
+
+#[test]
+fn a_households_family_health_index_follows_its_answers() {
+    let (_dir, path, summary) = setup(60);
+    let core = open_as(&path, &summary.usernames[0]);
+    let rt = core
+        .area_tree()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.level == "rt" && a.in_scope)
+        .unwrap()
+        .id;
+    let reg = core
+        .register_household(
+            household_form(&rt),
+            vec![PersonForm {
+                relation: Some("head".into()),
+                ..member("Lukas Tefa", SexCode::Male, "1970-02-01")
+            }],
+        )
+        .unwrap();
+    let before = core.family_health_index(reg.household_id.clone()).unwrap();
+    assert_eq!(
+        before
+            .indicators
+            .iter()
+            .map(|i| i.number)
+            .collect::<Vec<_>>(),
+        (1..=12).collect::<Vec<u8>>()
+    );
+    let smoking = |x: &FamilyHealthIndex| {
+        x.indicators
+            .iter()
+            .find(|i| i.number == 9)
+            .unwrap()
+            .answer
+            .clone()
+    };
+    assert_eq!(smoking(&before), "not_asked_yet");
+    assert!(
+        before.class.is_none(),
+        "no class while indicators are unasked"
+    );
+    core.record_visit(VisitForm {
+        kind: VisitKindForm::HomeVisit,
+        measurement: None,
+        health_status: Some(HealthStatusForm {
+            conditions: vec![],
+            smokes: Some(false),
+            family_planning: None,
+            exclusive_breastfeeding: None,
+        }),
+        ..visit(&reg.member_ids[0])
+    })
+    .unwrap();
+    let after = core.family_health_index(reg.household_id).unwrap();
+    assert_eq!(smoking(&after), "yes", "no member smokes");
+    assert!(after.not_asked_yet < before.not_asked_yet);
+    if let Some(score) = after.score {
+        assert!((0.0..=1.0).contains(&score));
+    }
+}

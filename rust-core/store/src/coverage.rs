@@ -225,3 +225,16 @@ fn prefixed(alias: &str, columns: &str) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// One household with its members' effective histories and pregnancies (the family health
+/// index of one household).
+pub fn household_facts_of(conn: &Connection, id: HouseholdId) -> Result<HouseholdFacts> {
+    let household = crate::households::get_household(conn, id)?;
+    let mut members = Vec::new();
+    for p in crate::persons::members_of(conn, id)? {
+        if p.merged_into.is_none() {
+            members.push(crate::due_items::person_facts(conn, p.id)?);
+        }
+    }
+    Ok(HouseholdFacts { household, members })
+}
