@@ -313,8 +313,8 @@ impl IlpCore {
     }
 }
 
-fn entry(
-    persons: &HashMap<PersonId, PersonLabel>,
+fn entry<S: std::hash::BuildHasher>(
+    persons: &HashMap<PersonId, PersonLabel, S>,
     item: &DueItem,
     priority: Priority,
     today: Date,

@@ -4,6 +4,7 @@
 
 use crate::due::{DueItem, DueKind, DueStatus};
 use ilp_model::{AreaId, GeoPoint, HouseholdId, PersonId};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use time::{Date, Duration};
 
@@ -113,12 +114,13 @@ pub struct RtGroup {
 
 /// Builds the worklist for `today` from open items; `gps` gives each household's position when
 /// known. Items not open on `today` are left out; every open item appears exactly once.
-pub fn build(
+pub fn build<S: std::hash::BuildHasher>(
     items: Vec<OpenItem>,
-    gps: &HashMap<HouseholdId, GeoPoint>,
+    gps: &HashMap<HouseholdId, GeoPoint, S>,
     today: Date,
 ) -> Vec<RtGroup> {
-    let mut stops: HashMap<StopKey, (Option<AreaId>, Stop)> = HashMap::new();
+    let mut stops: FxHashMap<StopKey, (Option<AreaId>, Stop)> =
+        FxHashMap::with_capacity_and_hasher(items.len() / 3, Default::default());
     for open in items {
         let Some(mut priority) = Priority::of(&open.item, today) else {
             continue;
@@ -146,11 +148,14 @@ pub fn build(
         entry.1.missed_session = entry.1.missed_session.max(open.missed_session);
         entry.1.items.push((open.item, priority));
     }
-    let mut by_rt: HashMap<Option<AreaId>, Vec<Stop>> = HashMap::new();
+    let mut by_rt: FxHashMap<Option<AreaId>, Vec<Stop>> = FxHashMap::default();
     for (_, (rt, mut stop)) in stops {
-        // Keys are built once per item (they allocate), not once per comparison.
-        stop.items
-            .sort_by_cached_key(|(i, p)| (*p, i.window.due, i.person, i.kind.key()));
+        // The kind's key (which allocates) only breaks the rare ties.
+        stop.items.sort_by(|(a, pa), (b, pb)| {
+            (pa, a.window.due, a.person)
+                .cmp(&(pb, b.window.due, b.person))
+                .then_with(|| a.kind.key().cmp(&b.kind.key()))
+        });
         by_rt.entry(rt).or_default().push(stop);
     }
     let mut groups: Vec<RtGroup> = by_rt
@@ -200,6 +205,40 @@ pub fn distance_m(a: GeoPoint, b: GeoPoint) -> f64 {
     R * (x * x + y * y).sqrt()
 }
 
+/// The distances between points, in metres, computed once: points projected onto a local plane
+/// (equirectangular around their mean latitude: exact enough within a kelurahan), so the route's
+/// many distance checks are table lookups.
+struct Plane {
+    n: usize,
+    d: Vec<f64>,
+}
+
+impl Plane {
+    fn new(points: &[GeoPoint]) -> Self {
+        const R: f64 = 6_371_000.0;
+        let n = points.len();
+        let mean_lat = points.iter().map(|p| p.lat).sum::<f64>() / n.max(1) as f64;
+        let k = mean_lat.to_radians().cos();
+        let xy: Vec<(f64, f64)> = points
+            .iter()
+            .map(|p| (R * p.lon.to_radians() * k, R * p.lat.to_radians()))
+            .collect();
+        let mut d = vec![0.0; n * n];
+        for i in 0..n {
+            for j in i + 1..n {
+                let v = ((xy[i].0 - xy[j].0).powi(2) + (xy[i].1 - xy[j].1).powi(2)).sqrt();
+                d[i * n + j] = v;
+                d[j * n + i] = v;
+            }
+        }
+        Plane { n, d }
+    }
+
+    fn d(&self, a: usize, b: usize) -> f64 {
+        self.d[a * self.n + b]
+    }
+}
+
 /// An open path through `points` (indices into it): nearest neighbour from the point closest to
 /// `start` (or from the first point), improved by 2-opt until no reversal shortens it.
 pub fn walking_route(points: &[GeoPoint], start: Option<GeoPoint>) -> Vec<usize> {
@@ -213,14 +252,15 @@ pub fn walking_route(points: &[GeoPoint], start: Option<GeoPoint>) -> Vec<usize>
             .expect("n > 0"),
         None => 0,
     };
-    let mut route = nearest_neighbour(points, first);
-    two_opt(points, &mut route);
+    let plane = Plane::new(points);
+    let mut route = nearest_neighbour(&plane, first);
+    two_opt(&plane, &mut route);
     route
 }
 
 /// The greedy path: from `first`, always to the closest point not yet visited.
-fn nearest_neighbour(points: &[GeoPoint], first: usize) -> Vec<usize> {
-    let n = points.len();
+fn nearest_neighbour(plane: &Plane, first: usize) -> Vec<usize> {
+    let n = plane.n;
     let mut visited = vec![false; n];
     let mut route = Vec::with_capacity(n);
     let mut current = first;
@@ -229,10 +269,7 @@ fn nearest_neighbour(points: &[GeoPoint], first: usize) -> Vec<usize> {
     for _ in 1..n {
         let next = (0..n)
             .filter(|&j| !visited[j])
-            .min_by(|&a, &b| {
-                distance_m(points[current], points[a])
-                    .total_cmp(&distance_m(points[current], points[b]))
-            })
+            .min_by(|&a, &b| plane.d(current, a).total_cmp(&plane.d(current, b)))
             .expect("unvisited remain");
         visited[next] = true;
         route.push(next);
@@ -242,12 +279,12 @@ fn nearest_neighbour(points: &[GeoPoint], first: usize) -> Vec<usize> {
 }
 
 /// Reverses segments of an open path while that shortens it; the first stop stays first.
-fn two_opt(points: &[GeoPoint], route: &mut [usize]) {
-    let d = |a: usize, b: usize| distance_m(points[a], points[b]);
+fn two_opt(plane: &Plane, route: &mut [usize]) {
+    let d = |a: usize, b: usize| plane.d(a, b);
     let n = route.len();
-    // Bounded passes: each improving pass shortens the path, so this ends; the bound keeps a
-    // pathological input from costing more than a few milliseconds on a phone.
-    for _ in 0..50 {
+    // Bounded passes: each improving pass shortens the path, so this ends; most of the gain comes
+    // in the first passes, and the bound keeps a worklist of many RTs quick on a phone.
+    for _ in 0..8 {
         let mut improved = false;
         for i in 1..n - 1 {
             for j in i + 1..n {
@@ -495,7 +532,7 @@ mod tests {
         ];
         let mut crossing = vec![0, 1, 2, 3];
         let before = route_length_m(&pts, &crossing);
-        two_opt(&pts, &mut crossing);
+        two_opt(&Plane::new(&pts), &mut crossing);
         assert!(route_length_m(&pts, &crossing) < before);
         assert_eq!(crossing[0], 0);
     }
@@ -540,7 +577,7 @@ mod tests {
             prop_assert_eq!(sorted, (0..points.len()).collect::<Vec<_>>());
             if points.len() > 2 {
                 prop_assert_eq!(route[0], 0);
-                let greedy = nearest_neighbour(&points, 0);
+                let greedy = nearest_neighbour(&Plane::new(&points), 0);
                 prop_assert!(route_length_m(&points, &route) <= route_length_m(&points, &greedy) + 1e-6);
             }
         }

@@ -53,8 +53,8 @@ pub struct StopHousehold {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OpenItems {
     pub items: Vec<StoredDueItem>,
-    pub persons: HashMap<PersonId, PersonLabel>,
-    pub households: HashMap<HouseholdId, StopHousehold>,
+    pub persons: FxHashMap<PersonId, PersonLabel>,
+    pub households: FxHashMap<HouseholdId, StopHousehold>,
 }
 
 /// Where a person lives, as their items carry it.
@@ -447,23 +447,34 @@ pub fn open_in_rts(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Ope
          FROM due_item INDEXED BY due_item_open
          WHERE rt_id = ?1 AND earliest <= ?2 AND (latest IS NULL OR latest >= ?2)",
     )?;
-    let mut out = OpenItems::default();
+    // Sized for a typical RT (about 120 open items of 80 persons in 30 households), so the
+    // maps do not grow step by step.
+    let mut out = OpenItems {
+        items: Vec::with_capacity(rts.len() * 128),
+        persons: FxHashMap::with_capacity_and_hasher(rts.len() * 80, Default::default()),
+        households: FxHashMap::with_capacity_and_hasher(rts.len() * 32, Default::default()),
+    };
     // Row texts are hashed once per row and never leave the process: a fast hasher is enough.
-    let mut person_ids: FxHashMap<Vec<u8>, PersonId> = FxHashMap::default();
-    let mut household_ids: FxHashMap<Vec<u8>, HouseholdId> = FxHashMap::default();
+    let mut person_ids: FxHashMap<[u8; 36], PersonId> =
+        FxHashMap::with_capacity_and_hasher(rts.len() * 80, Default::default());
+    let mut household_ids: FxHashMap<[u8; 36], HouseholdId> =
+        FxHashMap::with_capacity_and_hasher(rts.len() * 32, Default::default());
+    let id_key = |b: &[u8], i: usize| -> rusqlite::Result<[u8; 36]> {
+        b.try_into().map_err(|_| bad::<()>(i, "bad id")(()))
+    };
     let mut tables: FxHashMap<Vec<u8>, TableRef> = FxHashMap::default();
     for rt in rts {
         let mut rows = stmt.query(params![rt.to_string(), today_day])?;
         while let Some(r) = rows.next()? {
-            let person_text = r.get_ref(0)?.as_bytes()?;
-            let person = match person_ids.get(person_text) {
+            let person_text = id_key(r.get_ref(0)?.as_bytes()?, 0)?;
+            let person = match person_ids.get(&person_text) {
                 Some(p) => *p,
                 None => {
-                    let p: PersonId = std::str::from_utf8(person_text)
+                    let p: PersonId = std::str::from_utf8(&person_text)
                         .ok()
                         .and_then(|t| t.parse().ok())
                         .ok_or_else(|| bad::<()>(0, "bad id")(()))?;
-                    person_ids.insert(person_text.to_vec(), p);
+                    person_ids.insert(person_text, p);
                     let birth: Option<i32> = r.get(10)?;
                     out.persons.insert(
                         p,
@@ -484,14 +495,14 @@ pub fn open_in_rts(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Ope
             };
             let household = match r.get_ref(2)?.as_bytes_or_null()? {
                 None => None,
-                Some(text) => Some(match household_ids.get(text) {
+                Some(text) => Some(match household_ids.get(&id_key(text, 2)?) {
                     Some(h) => *h,
                     None => {
                         let h: HouseholdId = std::str::from_utf8(text)
                             .ok()
                             .and_then(|t| t.parse().ok())
                             .ok_or_else(|| bad::<()>(2, "bad id")(()))?;
-                        household_ids.insert(text.to_vec(), h);
+                        household_ids.insert(id_key(text, 2)?, h);
                         let lat: Option<f64> = r.get(14)?;
                         let lon: Option<f64> = r.get(15)?;
                         out.households.insert(

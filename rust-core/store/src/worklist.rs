@@ -10,6 +10,7 @@ use ilp_rules::facts::RuleContext;
 use ilp_rules::schedule::ScheduleTables;
 use ilp_rules::worklist::{self, OpenItem, RtGroup};
 use rusqlite::{Connection, params};
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 use time::{Date, UtcOffset};
 
@@ -20,8 +21,8 @@ pub use crate::due_items::{PersonLabel, StopHousehold};
 pub struct Worklist {
     pub today: Date,
     pub groups: Vec<RtGroup>,
-    pub persons: HashMap<PersonId, PersonLabel>,
-    pub households: HashMap<HouseholdId, StopHousehold>,
+    pub persons: FxHashMap<PersonId, PersonLabel>,
+    pub households: FxHashMap<HouseholdId, StopHousehold>,
 }
 
 impl Worklist {
@@ -44,7 +45,7 @@ const SESSION_LOOKBACK_DAYS: i64 = 35;
 pub fn worklist(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Worklist> {
     let open = due_items::open_in_rts(conn, rts, today)?;
     let missed = missed_sessions(conn, rts, &open.items, today)?;
-    let gps: HashMap<HouseholdId, GeoPoint> = open
+    let gps: FxHashMap<HouseholdId, GeoPoint> = open
         .households
         .iter()
         .filter_map(|(h, s)| s.gps.map(|g| (*h, g)))
@@ -74,7 +75,7 @@ fn missed_sessions(
     rts: &[AreaId],
     open: &[StoredDueItem],
     today: Date,
-) -> Result<HashMap<PersonId, Date>> {
+) -> Result<FxHashMap<PersonId, Date>> {
     let mut stmt = conn.prepare_cached("SELECT posyandu_id FROM posyandu_rt WHERE rt_id = ?1")?;
     let mut session_of_rt: HashMap<AreaId, Vec<Date>> = HashMap::new();
     let mut last_day: HashMap<String, Option<Date>> = HashMap::new();
@@ -101,7 +102,7 @@ fn missed_sessions(
             }
         }
     }
-    let mut missed = HashMap::new();
+    let mut missed = FxHashMap::default();
     for s in open {
         let Some(rt) = s.rt else { continue };
         if !worklist::is_posyandu_service(&s.item.kind) {
