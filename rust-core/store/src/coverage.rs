@@ -1,7 +1,7 @@
 //! Reads behind the coverage table: an area (RT, RW, kelurahan, kecamatan or a Posyandu's RTs)
 //! resolved to its households, loaded as the rules' household facts in a few set-wise queries
-//! (one per RT, never one per person; a large share of the database in one pass over the event
-//! table), which the store hands to the pure coverage rules.
+//! (one per RT, never one per person; a large area table by table, the events by two threads),
+//! which the store hands to the pure coverage rules.
 
 use crate::areas;
 use crate::error::{Result, StoreError};
@@ -9,10 +9,10 @@ use crate::events::{EVENT_COLUMNS, apply_corrections, event_from_row};
 use crate::households::{HOUSEHOLD_COLUMNS, household_from_row};
 use crate::persons::{PERSON_COLUMNS, person_from_row};
 use crate::pregnancies::{self, COLUMNS as PREGNANCY_COLUMNS};
-use ilp_model::{AreaId, Event, HouseholdId, Person, PersonId, PosyanduId, Pregnancy};
+use ilp_model::{AreaId, Event, Household, HouseholdId, Person, PersonId, PosyanduId, Pregnancy};
 use ilp_rules::facts::{HouseholdFacts, PersonFacts};
 use rusqlite::Connection;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 /// What a coverage table is for.
@@ -39,40 +39,59 @@ pub fn area_rts(conn: &Connection, area: CoverageArea) -> Result<Vec<AreaId>> {
     }
 }
 
-type EventsByPerson = FxHashMap<PersonId, Vec<Event>>;
-
-/// The events of `wanted` persons with rowids in `[from, to)`, in one pass in storage order.
-fn scan_events(
-    conn: &Connection,
-    wanted: &FxHashSet<PersonId>,
-    from: i64,
-    to: i64,
-) -> Result<EventsByPerson> {
-    let mut out = EventsByPerson::default();
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {EVENT_COLUMNS} FROM event WHERE rowid >= ?1 AND rowid < ?2"
-    ))?;
-    for e in stmt.query_map([from, to], event_from_row)? {
-        let e = e?;
-        if wanted.contains(&e.person) {
-            out.entry(e.person).or_default().push(e);
-        }
-    }
-    Ok(out)
-}
-
-/// Opens another read connection on the same database (for a second scanning thread).
+/// Opens another read connection on the same database (for a second reading thread).
 pub type ConnectionFactory<'a> = &'a (dyn Fn() -> Result<Connection> + Sync);
+
+type EventsByPerson = FxHashMap<PersonId, Vec<Event>>;
 
 /// The households of `rts` with their members' effective histories and pregnancies. Events of
 /// records merged into a member count for the member; merged-away records are not members.
-/// With `more_readers`, a large share of the database is scanned by two threads, each on its own
-/// connection (decrypting the event table is most of the cost).
+///
+/// A few RTs are read through the person index, a few set-wise queries per RT. A large share of
+/// the database is read table by table in storage order instead (events are stored by time, so
+/// reading them RT by RT would decrypt most pages many times), the event table split between two
+/// threads when `more_readers` gives a second connection.
 pub fn household_facts(
     conn: &Connection,
     rts: &[AreaId],
     more_readers: Option<ConnectionFactory<'_>>,
 ) -> Result<Vec<HouseholdFacts>> {
+    let total: i64 = conn.query_row("SELECT count(*) FROM household", [], |r| r.get(0))?;
+    let mut count_stmt = conn.prepare_cached("SELECT count(*) FROM household WHERE rt_id = ?1")?;
+    let mut in_area = 0i64;
+    for rt in rts {
+        in_area += count_stmt.query_row([rt.to_string()], |r| r.get::<_, i64>(0))?;
+    }
+    let plan = if in_area * 4 > total {
+        ReadPlan::TableScans
+    } else {
+        ReadPlan::ByRt
+    };
+    household_facts_planned(conn, rts, more_readers, plan)
+}
+
+/// How [`household_facts`] reads; both give the same facts (the choice is only speed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadPlan {
+    ByRt,
+    TableScans,
+}
+
+/// [`household_facts`] with the reading plan chosen by the caller (tests compare the two).
+pub fn household_facts_planned(
+    conn: &Connection,
+    rts: &[AreaId],
+    more_readers: Option<ConnectionFactory<'_>>,
+    plan: ReadPlan,
+) -> Result<Vec<HouseholdFacts>> {
+    match plan {
+        ReadPlan::ByRt => facts_by_rt(conn, rts),
+        ReadPlan::TableScans => facts_by_scans(conn, rts, more_readers),
+    }
+}
+
+/// RT by RT through the indexes.
+fn facts_by_rt(conn: &Connection, rts: &[AreaId]) -> Result<Vec<HouseholdFacts>> {
     let mut out = Vec::new();
     let mut households_stmt = conn.prepare_cached(&format!(
         "SELECT {HOUSEHOLD_COLUMNS} FROM household WHERE rt_id = ?1 ORDER BY id"
@@ -91,131 +110,196 @@ pub fn household_facts(
          WHERE h.rt_id = ?1",
         prefixed("g", PREGNANCY_COLUMNS)
     ))?;
-    // A large share of the database is read fastest as one pass over the event table in storage
-    // order; a few RTs through the person index.
-    let total_households: i64 =
-        conn.query_row("SELECT count(*) FROM household", [], |r| r.get(0))?;
-    let mut area_households = 0i64;
-    let mut count_stmt = conn.prepare_cached("SELECT count(*) FROM household WHERE rt_id = ?1")?;
-    for rt in rts {
-        area_households += count_stmt.query_row([rt.to_string()], |r| r.get::<_, i64>(0))?;
-    }
-    let full_scan = area_households * 3 > total_households;
-    let mut scanned = EventsByPerson::default();
-    if full_scan {
-        let in_area: std::collections::HashSet<String> =
-            rts.iter().map(|r| r.to_string()).collect();
-        let mut person_rt = conn.prepare(
-            "SELECT p.id, h.rt_id FROM person p JOIN household h ON p.household_id = h.id",
-        )?;
-        let mut wanted: FxHashSet<PersonId> = FxHashSet::default();
-        for row in
-            person_rt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        {
-            let (p, rt) = row?;
-            if in_area.contains(&rt) {
-                wanted.insert(
-                    p.parse()
-                        .map_err(|_| StoreError::Malformed("person.id".into()))?,
-                );
-            }
-        }
-        let (first, last): (Option<i64>, Option<i64>) =
-            conn.query_row("SELECT min(rowid), max(rowid) FROM event", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-        if let (Some(first), Some(last)) = (first, last) {
-            match more_readers {
-                Some(open) if last - first > 10_000 => {
-                    let mid = first + (last - first) / 2;
-                    let wanted = &wanted;
-                    let (low, high) = std::thread::scope(|s| {
-                        let high = s.spawn(move || scan_events(&open()?, wanted, mid, i64::MAX));
-                        let low = scan_events(conn, wanted, first, mid);
-                        (low, high.join())
-                    });
-                    scanned = low?;
-                    let high = high.map_err(|_| {
-                        StoreError::Malformed("the event scanning thread panicked".into())
-                    })??;
-                    for (p, events) in high {
-                        scanned.entry(p).or_default().extend(events);
-                    }
-                }
-                _ => scanned = scan_events(conn, &wanted, first, i64::MAX)?,
-            }
-        }
-    }
     for rt in rts {
         let rt_key = rt.to_string();
-        let households: Vec<_> = households_stmt
+        let households: Vec<Household> = households_stmt
             .query_map([&rt_key], household_from_row)?
             .collect::<rusqlite::Result<_>>()?;
         let persons: Vec<Person> = persons_stmt
             .query_map([&rt_key], |r| person_from_row(r, 0))?
             .collect::<rusqlite::Result<_>>()?;
-        // Merged-away records point (possibly through a chain) at the record that survived.
-        let merged: HashMap<PersonId, PersonId> = persons
+        let mut events = EventsByPerson::default();
+        for e in events_stmt.query_map([&rt_key], event_from_row)? {
+            let e = e?;
+            events.entry(e.person).or_default().push(e);
+        }
+        let pregnancies: Vec<Pregnancy> = pregnancies_stmt
+            .query_map([&rt_key], pregnancies::from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        assemble(households, persons, events, pregnancies, &mut out);
+    }
+    Ok(out)
+}
+
+/// Whole tables in storage order, kept when in the area. With a second connection, the upper
+/// half of the event table is read by a second thread while this one reads the households, the
+/// persons and the lower half.
+fn facts_by_scans(
+    conn: &Connection,
+    rts: &[AreaId],
+    more_readers: Option<ConnectionFactory<'_>>,
+) -> Result<Vec<HouseholdFacts>> {
+    let (first, last): (Option<i64>, Option<i64>) =
+        conn.query_row("SELECT min(rowid), max(rowid) FROM event", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let (first, last) = (first.unwrap_or(0), last.unwrap_or(-1));
+    let split = match more_readers {
+        Some(open) if last - first > 10_000 => Some((open, first + (last - first) / 2)),
+        _ => None,
+    };
+    std::thread::scope(|s| {
+        let upper = split
+            .map(|(open, mid)| s.spawn(move || scan_events(&open()?, |_| true, mid, i64::MAX)));
+        let lower_until = split.map_or(i64::MAX, |(_, mid)| mid);
+        let order: FxHashMap<AreaId, usize> =
+            rts.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+        let mut by_rt: Vec<Vec<Household>> = vec![Vec::new(); rts.len()];
+        let mut stmt = conn.prepare(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM household"))?;
+        for h in stmt.query_map([], household_from_row)? {
+            let h = h?;
+            if let Some(i) = order.get(&h.rt) {
+                by_rt[*i].push(h);
+            }
+        }
+        let rt_of: FxHashMap<HouseholdId, usize> = by_rt
             .iter()
-            .filter_map(|p| p.merged_into.map(|into| (p.id, into)))
+            .enumerate()
+            .flat_map(|(i, hs)| hs.iter().map(move |h| (h.id, i)))
             .collect();
-        let survivor = |mut id: PersonId| {
-            for _ in 0..32 {
-                match merged.get(&id) {
-                    Some(next) => id = *next,
-                    None => break,
-                }
-            }
-            id
-        };
-        let mut events: HashMap<PersonId, Vec<Event>> = HashMap::new();
-        if full_scan {
-            for p in &persons {
-                if let Some(own) = scanned.remove(&p.id) {
-                    events.entry(survivor(p.id)).or_default().extend(own);
-                }
-            }
-        } else {
-            for e in events_stmt.query_map([&rt_key], event_from_row)? {
-                let e = e?;
-                events.entry(survivor(e.person)).or_default().push(e);
-            }
-        }
-        let mut pregnancies: HashMap<PersonId, Vec<Pregnancy>> = HashMap::new();
-        for p in pregnancies_stmt.query_map([&rt_key], pregnancies::from_row)? {
+        let mut persons_by_rt: Vec<Vec<Person>> = vec![Vec::new(); rts.len()];
+        let mut wanted: FxHashMap<PersonId, usize> = FxHashMap::default();
+        let mut stmt = conn.prepare(&format!("SELECT {PERSON_COLUMNS} FROM person"))?;
+        for p in stmt.query_map([], |r| person_from_row(r, 0))? {
             let p = p?;
-            pregnancies.entry(survivor(p.person)).or_default().push(p);
-        }
-        let mut members: HashMap<HouseholdId, Vec<PersonFacts>> = HashMap::new();
-        for person in persons {
-            if person.merged_into.is_some() {
-                continue;
+            if let Some(i) = p.household.and_then(|h| rt_of.get(&h)) {
+                wanted.insert(p.id, *i);
+                persons_by_rt[*i].push(p);
             }
-            let Some(h) = person.household else {
-                continue;
-            };
-            let mut own = events.remove(&person.id).unwrap_or_default();
-            own.sort_by(|a, b| {
-                (a.occurred_at, a.recorded_at, a.id).cmp(&(b.occurred_at, b.recorded_at, b.id))
-            });
-            let mut own_pregnancies = pregnancies.remove(&person.id).unwrap_or_default();
-            own_pregnancies.sort_by_key(|p| p.hpht.or(p.edd));
-            members.entry(h).or_default().push(PersonFacts {
-                person,
-                events: apply_corrections(own),
-                pregnancies: own_pregnancies,
-            });
         }
-        for household in households {
-            let mut m = members.remove(&household.id).unwrap_or_default();
-            m.sort_by_key(|p| p.person.id);
-            out.push(HouseholdFacts {
-                household,
-                members: m,
-            });
+        let mut events = scan_events(conn, |p| wanted.contains_key(p), first, lower_until)?;
+        if let Some(upper) = upper {
+            let upper = upper
+                .join()
+                .map_err(|_| StoreError::Malformed("the event reading thread panicked".into()))??;
+            for (p, mut e) in upper {
+                if wanted.contains_key(&p) {
+                    events.entry(p).or_default().append(&mut e);
+                }
+            }
+        }
+        let mut pregnancies_by_rt: Vec<Vec<Pregnancy>> = vec![Vec::new(); rts.len()];
+        let mut stmt = conn.prepare(&format!("SELECT {PREGNANCY_COLUMNS} FROM pregnancy"))?;
+        for p in stmt.query_map([], pregnancies::from_row)? {
+            let p = p?;
+            if let Some(i) = wanted.get(&p.person) {
+                pregnancies_by_rt[*i].push(p);
+            }
+        }
+        let mut events_by_rt: Vec<EventsByPerson> = vec![EventsByPerson::default(); rts.len()];
+        for (person, e) in events {
+            if let Some(i) = wanted.get(&person) {
+                events_by_rt[*i].insert(person, e);
+            }
+        }
+        let mut out = Vec::new();
+        for (((mut households, persons), events), pregnancies) in by_rt
+            .into_iter()
+            .zip(persons_by_rt)
+            .zip(events_by_rt)
+            .zip(pregnancies_by_rt)
+        {
+            households.sort_by_key(|h| h.id);
+            assemble(households, persons, events, pregnancies, &mut out);
+        }
+        Ok(out)
+    })
+}
+
+/// The events of the persons `wanted` accepts with rowids in `[from, to)`, in one pass in storage
+/// order.
+fn scan_events(
+    conn: &Connection,
+    wanted: impl Fn(&PersonId) -> bool,
+    from: i64,
+    to: i64,
+) -> Result<EventsByPerson> {
+    let mut out = EventsByPerson::default();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {EVENT_COLUMNS} FROM event WHERE rowid >= ?1 AND rowid < ?2"
+    ))?;
+    for e in stmt.query_map([from, to], event_from_row)? {
+        let e = e?;
+        if wanted(&e.person) {
+            out.entry(e.person).or_default().push(e);
         }
     }
     Ok(out)
+}
+
+/// Builds the household facts of one RT from its rows: merged-away records' events and
+/// pregnancies go to the record that survived, each member's history in time order with
+/// corrections applied.
+fn assemble(
+    households: Vec<Household>,
+    persons: Vec<Person>,
+    mut events: EventsByPerson,
+    pregnancies: Vec<Pregnancy>,
+    out: &mut Vec<HouseholdFacts>,
+) {
+    let merged: HashMap<PersonId, PersonId> = persons
+        .iter()
+        .filter_map(|p| p.merged_into.map(|into| (p.id, into)))
+        .collect();
+    let survivor = |mut id: PersonId| {
+        for _ in 0..32 {
+            match merged.get(&id) {
+                Some(next) => id = *next,
+                None => break,
+            }
+        }
+        id
+    };
+    for (gone, _) in merged.iter() {
+        if let Some(e) = events.remove(gone) {
+            events.entry(survivor(*gone)).or_default().extend(e);
+        }
+    }
+    let mut pregnancies_of: HashMap<PersonId, Vec<Pregnancy>> = HashMap::new();
+    for p in pregnancies {
+        pregnancies_of
+            .entry(survivor(p.person))
+            .or_default()
+            .push(p);
+    }
+    let mut members: HashMap<HouseholdId, Vec<PersonFacts>> = HashMap::new();
+    for person in persons {
+        if person.merged_into.is_some() {
+            continue;
+        }
+        let Some(h) = person.household else {
+            continue;
+        };
+        let mut own = events.remove(&person.id).unwrap_or_default();
+        own.sort_by(|a, b| {
+            (a.occurred_at, a.recorded_at, a.id).cmp(&(b.occurred_at, b.recorded_at, b.id))
+        });
+        let mut own_pregnancies = pregnancies_of.remove(&person.id).unwrap_or_default();
+        own_pregnancies.sort_by_key(|p| p.hpht.or(p.edd));
+        members.entry(h).or_default().push(PersonFacts {
+            person,
+            events: apply_corrections(own),
+            pregnancies: own_pregnancies,
+        });
+    }
+    for household in households {
+        let mut m = members.remove(&household.id).unwrap_or_default();
+        m.sort_by_key(|p| p.person.id);
+        out.push(HouseholdFacts {
+            household,
+            members: m,
+        });
+    }
 }
 
 fn prefixed(alias: &str, columns: &str) -> String {

@@ -424,3 +424,69 @@ fn the_worklist_shows_the_household_as_it_is_after_an_edit() {
         })
     );
 }
+
+#[test]
+fn both_reading_plans_give_the_same_household_facts() {
+    use ilp_store::coverage::{ReadPlan, household_facts_planned};
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("c.db"), Some(key()));
+    let tree = seed_tree(&store);
+    let (mother, baby) = register(&store, &tree, (-10.15, 123.63), date!(2026 - 07 - 01));
+    let (_, other) = register(&store, &tree, (-10.16, 123.63), date!(2026 - 05 - 01));
+    for (p, kg) in [(baby, 6.9), (other, 7.4), (baby, 7.2)] {
+        store
+            .write(&ctx(tree.kader), |w| {
+                ilp_store::events::record_visit(
+                    w,
+                    &VisitInput {
+                        measurement: Some(Measurement {
+                            weight_kg: Some(kg),
+                            ..Default::default()
+                        }),
+                        immunizations: vec![dose(Antigen::Bcg, 1)],
+                        ..VisitInput::new(p, now(), VisitKind::Posyandu)
+                    },
+                )
+            })
+            .ok();
+    }
+    let rec = store
+        .write(&ctx(tree.kader), |w| {
+            ilp_store::events::record_visit(
+                w,
+                &VisitInput {
+                    measurement: Some(Measurement {
+                        weight_kg: Some(58.0),
+                        systolic_mmhg: Some(130),
+                        diastolic_mmhg: Some(85),
+                        ..Default::default()
+                    }),
+                    ..VisitInput::new(mother, now(), VisitKind::HomeVisit)
+                },
+            )
+        })
+        .unwrap();
+    store
+        .write(&ctx(tree.kader), |w| {
+            ilp_store::events::void_event(w, rec.parts[0], "wrong person")
+        })
+        .unwrap();
+    let read = |plan| {
+        store
+            .read(|c| household_facts_planned(c, &[tree.rt1, tree.rt2], None, plan))
+            .unwrap()
+    };
+    let by_rt = read(ReadPlan::ByRt);
+    let by_scans = read(ReadPlan::TableScans);
+    assert_eq!(by_rt.len(), 2);
+    assert_eq!(by_rt, by_scans);
+    let events: usize = by_rt
+        .iter()
+        .flat_map(|h| &h.members)
+        .map(|m| m.events.len())
+        .sum();
+    assert!(
+        events >= 6,
+        "visits and their parts, the voided one left out"
+    );
+}
