@@ -169,10 +169,15 @@ pub fn build<S: std::hash::BuildHasher>(
             }
         })
         .collect();
+    sort_groups(&mut groups);
+    groups
+}
+
+/// RT groups most urgent first (persons without a household last among equals).
+pub fn sort_groups(groups: &mut [RtGroup]) {
     groups.sort_by(|a, b| {
         (a.priority, a.rt.is_none(), a.rt).cmp(&(b.priority, b.rt.is_none(), b.rt))
     });
-    groups
 }
 
 /// Urgent stops first (by priority), then the rest as a walking route through those with GPS

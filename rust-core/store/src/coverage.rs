@@ -3,6 +3,7 @@
 //! (one per RT, never one per person; a large area table by table, the events by two threads),
 //! which the store hands to the pure coverage rules.
 
+use crate::Store;
 use crate::areas;
 use crate::error::{Result, StoreError};
 use crate::events::{EVENT_COLUMNS, apply_corrections, event_from_row};
@@ -39,9 +40,6 @@ pub fn area_rts(conn: &Connection, area: CoverageArea) -> Result<Vec<AreaId>> {
     }
 }
 
-/// Opens another read connection on the same database (for a second reading thread).
-pub type ConnectionFactory<'a> = &'a (dyn Fn() -> Result<Connection> + Sync);
-
 type EventsByPerson = FxHashMap<PersonId, Vec<Event>>;
 
 /// The households of `rts` with their members' effective histories and pregnancies. Events of
@@ -49,44 +47,54 @@ type EventsByPerson = FxHashMap<PersonId, Vec<Event>>;
 ///
 /// A few RTs are read through the person index, a few set-wise queries per RT. A large share of
 /// the database is read table by table in storage order instead (events are stored by time, so
-/// reading them RT by RT would decrypt most pages many times), the event table split between two
-/// threads when `more_readers` gives a second connection.
-pub fn household_facts(
-    conn: &Connection,
-    rts: &[AreaId],
-    more_readers: Option<ConnectionFactory<'_>>,
-) -> Result<Vec<HouseholdFacts>> {
-    let total: i64 = conn.query_row("SELECT count(*) FROM household", [], |r| r.get(0))?;
-    let mut count_stmt = conn.prepare_cached("SELECT count(*) FROM household WHERE rt_id = ?1")?;
-    let mut in_area = 0i64;
-    for rt in rts {
-        in_area += count_stmt.query_row([rt.to_string()], |r| r.get::<_, i64>(0))?;
+/// reading them RT by RT would decrypt most pages many times), the event table split between the
+/// store's two readers.
+pub fn household_facts(store: &Store, rts: &[AreaId]) -> Result<Vec<HouseholdFacts>> {
+    let (total, in_area, first, last) = store.read(|conn| {
+        let total: i64 = conn.query_row("SELECT count(*) FROM household", [], |r| r.get(0))?;
+        let mut count_stmt =
+            conn.prepare_cached("SELECT count(*) FROM household WHERE rt_id = ?1")?;
+        let mut in_area = 0i64;
+        for rt in rts {
+            in_area += count_stmt.query_row([rt.to_string()], |r| r.get::<_, i64>(0))?;
+        }
+        let (first, last): (Option<i64>, Option<i64>) =
+            conn.query_row("SELECT min(rowid), max(rowid) FROM event", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        Ok((total, in_area, first.unwrap_or(0), last.unwrap_or(-1)))
+    })?;
+    if in_area * 4 <= total {
+        return store.read(|c| facts_by_rt(c, rts));
     }
-    let plan = if in_area * 4 > total {
-        ReadPlan::TableScans
-    } else {
-        ReadPlan::ByRt
-    };
-    household_facts_planned(conn, rts, more_readers, plan)
+    if last - first <= 10_000 {
+        return store.read(|c| Ok(scan_area(c, rts, first, i64::MAX)?.finish(Vec::new())));
+    }
+    let mid = first + (last - first) / 2;
+    let (area, upper) = store.read_in_two(
+        |c| scan_area(c, rts, first, mid),
+        |c| scan_events(c, |_| true, mid, i64::MAX),
+    )?;
+    Ok(area.finish(vec![upper]))
 }
 
-/// How [`household_facts`] reads; both give the same facts (the choice is only speed).
+/// How [`household_facts_planned`] reads; both give the same facts (the choice is only speed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReadPlan {
     ByRt,
     TableScans,
 }
 
-/// [`household_facts`] with the reading plan chosen by the caller (tests compare the two).
+/// [`household_facts`] on one connection with the reading plan chosen by the caller (tests
+/// compare the two).
 pub fn household_facts_planned(
     conn: &Connection,
     rts: &[AreaId],
-    more_readers: Option<ConnectionFactory<'_>>,
     plan: ReadPlan,
 ) -> Result<Vec<HouseholdFacts>> {
     match plan {
         ReadPlan::ByRt => facts_by_rt(conn, rts),
-        ReadPlan::TableScans => facts_by_scans(conn, rts, more_readers),
+        ReadPlan::TableScans => Ok(scan_area(conn, rts, 0, i64::MAX)?.finish(Vec::new())),
     }
 }
 
@@ -131,89 +139,101 @@ fn facts_by_rt(conn: &Connection, rts: &[AreaId]) -> Result<Vec<HouseholdFacts>>
     Ok(out)
 }
 
-/// Whole tables in storage order, kept when in the area. With a second connection, the upper
-/// half of the event table is read by a second thread while this one reads the households, the
-/// persons and the lower half.
-fn facts_by_scans(
+/// An area's rows read table by table, the events of one rowid range of the event table.
+struct AreaRows {
+    households_by_rt: Vec<Vec<Household>>,
+    persons_by_rt: Vec<Vec<Person>>,
+    pregnancies_by_rt: Vec<Vec<Pregnancy>>,
+    /// Each person of the area and the index of their RT.
+    rt_of_person: FxHashMap<PersonId, usize>,
+    events: EventsByPerson,
+}
+
+/// Whole tables in storage order, kept when in the area; the events with rowids in
+/// `[events_from, events_to)`.
+fn scan_area(
     conn: &Connection,
     rts: &[AreaId],
-    more_readers: Option<ConnectionFactory<'_>>,
-) -> Result<Vec<HouseholdFacts>> {
-    let (first, last): (Option<i64>, Option<i64>) =
-        conn.query_row("SELECT min(rowid), max(rowid) FROM event", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-    let (first, last) = (first.unwrap_or(0), last.unwrap_or(-1));
-    let split = match more_readers {
-        Some(open) if last - first > 10_000 => Some((open, first + (last - first) / 2)),
-        _ => None,
-    };
-    std::thread::scope(|s| {
-        let upper = split
-            .map(|(open, mid)| s.spawn(move || scan_events(&open()?, |_| true, mid, i64::MAX)));
-        let lower_until = split.map_or(i64::MAX, |(_, mid)| mid);
-        let order: FxHashMap<AreaId, usize> =
-            rts.iter().enumerate().map(|(i, r)| (*r, i)).collect();
-        let mut by_rt: Vec<Vec<Household>> = vec![Vec::new(); rts.len()];
-        let mut stmt = conn.prepare(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM household"))?;
-        for h in stmt.query_map([], household_from_row)? {
-            let h = h?;
-            if let Some(i) = order.get(&h.rt) {
-                by_rt[*i].push(h);
-            }
+    events_from: i64,
+    events_to: i64,
+) -> Result<AreaRows> {
+    let order: FxHashMap<AreaId, usize> = rts.iter().enumerate().map(|(i, r)| (*r, i)).collect();
+    let mut households_by_rt: Vec<Vec<Household>> = vec![Vec::new(); rts.len()];
+    let mut stmt = conn.prepare(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM household"))?;
+    for h in stmt.query_map([], household_from_row)? {
+        let h = h?;
+        if let Some(i) = order.get(&h.rt) {
+            households_by_rt[*i].push(h);
         }
-        let rt_of: FxHashMap<HouseholdId, usize> = by_rt
-            .iter()
-            .enumerate()
-            .flat_map(|(i, hs)| hs.iter().map(move |h| (h.id, i)))
-            .collect();
-        let mut persons_by_rt: Vec<Vec<Person>> = vec![Vec::new(); rts.len()];
-        let mut wanted: FxHashMap<PersonId, usize> = FxHashMap::default();
-        let mut stmt = conn.prepare(&format!("SELECT {PERSON_COLUMNS} FROM person"))?;
-        for p in stmt.query_map([], |r| person_from_row(r, 0))? {
-            let p = p?;
-            if let Some(i) = p.household.and_then(|h| rt_of.get(&h)) {
-                wanted.insert(p.id, *i);
-                persons_by_rt[*i].push(p);
-            }
+    }
+    let rt_of: FxHashMap<HouseholdId, usize> = households_by_rt
+        .iter()
+        .enumerate()
+        .flat_map(|(i, hs)| hs.iter().map(move |h| (h.id, i)))
+        .collect();
+    let mut persons_by_rt: Vec<Vec<Person>> = vec![Vec::new(); rts.len()];
+    let mut rt_of_person: FxHashMap<PersonId, usize> = FxHashMap::default();
+    let mut stmt = conn.prepare(&format!("SELECT {PERSON_COLUMNS} FROM person"))?;
+    for p in stmt.query_map([], |r| person_from_row(r, 0))? {
+        let p = p?;
+        if let Some(i) = p.household.and_then(|h| rt_of.get(&h)) {
+            rt_of_person.insert(p.id, *i);
+            persons_by_rt[*i].push(p);
         }
-        let mut events = scan_events(conn, |p| wanted.contains_key(p), first, lower_until)?;
-        if let Some(upper) = upper {
-            let upper = upper
-                .join()
-                .map_err(|_| StoreError::Malformed("the event reading thread panicked".into()))??;
-            for (p, mut e) in upper {
-                if wanted.contains_key(&p) {
-                    events.entry(p).or_default().append(&mut e);
+    }
+    let events = scan_events(
+        conn,
+        |p| rt_of_person.contains_key(p),
+        events_from,
+        events_to,
+    )?;
+    let mut pregnancies_by_rt: Vec<Vec<Pregnancy>> = vec![Vec::new(); rts.len()];
+    let mut stmt = conn.prepare(&format!("SELECT {PREGNANCY_COLUMNS} FROM pregnancy"))?;
+    for p in stmt.query_map([], pregnancies::from_row)? {
+        let p = p?;
+        if let Some(i) = rt_of_person.get(&p.person) {
+            pregnancies_by_rt[*i].push(p);
+        }
+    }
+    Ok(AreaRows {
+        households_by_rt,
+        persons_by_rt,
+        pregnancies_by_rt,
+        rt_of_person,
+        events,
+    })
+}
+
+impl AreaRows {
+    /// The household facts, with the events another reader read from the rest of the table.
+    fn finish(mut self, more_events: Vec<EventsByPerson>) -> Vec<HouseholdFacts> {
+        for more in more_events {
+            for (p, mut e) in more {
+                if self.rt_of_person.contains_key(&p) {
+                    self.events.entry(p).or_default().append(&mut e);
                 }
             }
         }
-        let mut pregnancies_by_rt: Vec<Vec<Pregnancy>> = vec![Vec::new(); rts.len()];
-        let mut stmt = conn.prepare(&format!("SELECT {PREGNANCY_COLUMNS} FROM pregnancy"))?;
-        for p in stmt.query_map([], pregnancies::from_row)? {
-            let p = p?;
-            if let Some(i) = wanted.get(&p.person) {
-                pregnancies_by_rt[*i].push(p);
-            }
-        }
-        let mut events_by_rt: Vec<EventsByPerson> = vec![EventsByPerson::default(); rts.len()];
-        for (person, e) in events {
-            if let Some(i) = wanted.get(&person) {
+        let mut events_by_rt: Vec<EventsByPerson> =
+            vec![EventsByPerson::default(); self.households_by_rt.len()];
+        for (person, e) in self.events {
+            if let Some(i) = self.rt_of_person.get(&person) {
                 events_by_rt[*i].insert(person, e);
             }
         }
         let mut out = Vec::new();
-        for (((mut households, persons), events), pregnancies) in by_rt
+        for (((mut households, persons), events), pregnancies) in self
+            .households_by_rt
             .into_iter()
-            .zip(persons_by_rt)
+            .zip(self.persons_by_rt)
             .zip(events_by_rt)
-            .zip(pregnancies_by_rt)
+            .zip(self.pregnancies_by_rt)
         {
             households.sort_by_key(|h| h.id);
             assemble(households, persons, events, pregnancies, &mut out);
         }
-        Ok(out)
-    })
+        out
+    }
 }
 
 /// The events of the persons `wanted` accepts with rowids in `[from, to)`, in one pass in storage

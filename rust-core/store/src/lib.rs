@@ -56,6 +56,9 @@ pub struct Store {
     config: StoreConfig,
     writer: Mutex<Option<Writer>>,
     reader: Mutex<Option<Connection>>,
+    /// A second reader for the screens that read a large area in two threads (worklist,
+    /// coverage); opened on first use, closed with the others.
+    second_reader: Mutex<Option<Connection>>,
     entropy_factory: Mutex<Option<Box<dyn Entropy>>>,
     /// Built on the first name search, then kept in step by every committed write.
     name_index: Mutex<Option<name_index::NameIndex>>,
@@ -79,6 +82,7 @@ impl Store {
             config,
             writer: Mutex::new(Some(writer)),
             reader: Mutex::new(Some(reader)),
+            second_reader: Mutex::new(None),
             entropy_factory: Mutex::new(None),
             name_index: Mutex::new(None),
             schedule: Mutex::new(std::sync::Arc::new(ScheduleTables::national())),
@@ -149,6 +153,33 @@ impl Store {
         let guard = self.reader.lock().unwrap_or_else(|p| p.into_inner());
         let conn = guard.as_ref().ok_or(StoreError::Closed)?;
         f(conn)
+    }
+
+    /// Runs `f` on the reader and `g` on the second reader at the same time, in two threads (each
+    /// sees the last committed state). Lock order: reader, then second reader.
+    pub fn read_in_two<A: Send, B: Send>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<A>,
+        g: impl FnOnce(&Connection) -> Result<B> + Send,
+    ) -> Result<(A, B)> {
+        let guard = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        let conn = guard.as_ref().ok_or(StoreError::Closed)?;
+        let mut second = self.second_reader.lock().unwrap_or_else(|p| p.into_inner());
+        if second.is_none() {
+            *second = Some(open::open_connection(
+                &self.config.path,
+                self.config.key.as_ref(),
+            )?);
+        }
+        let other: &mut Connection = second.as_mut().expect("opened above");
+        std::thread::scope(|s| {
+            let b = s.spawn(move || g(other));
+            let a = f(conn);
+            let b = b
+                .join()
+                .map_err(|_| StoreError::Malformed("a reading thread panicked".into()))?;
+            Ok((a?, b?))
+        })
     }
 
     /// Runs `f` in one IMMEDIATE transaction on the writer; commits if it returns `Ok`, rolls back
@@ -243,7 +274,16 @@ impl Store {
         today: time::Date,
     ) -> Result<worklist::Worklist> {
         self.refresh_due_items(today)?;
-        self.read(|c| worklist::worklist(c, rts, today))
+        // Each RT's part of the list is independent: a long list is read in two halves at once.
+        if rts.len() < 8 {
+            return self.read(|c| worklist::worklist(c, rts, today));
+        }
+        let (first, second) = rts.split_at(rts.len() / 2);
+        let (a, b) = self.read_in_two(
+            |c| worklist::worklist(c, first, today),
+            |c| worklist::worklist(c, second, today),
+        )?;
+        Ok(a.merge(b))
     }
 
     /// A person's whole card on `today`: every item (done, open, upcoming, missed, not allowed),
@@ -307,8 +347,7 @@ impl Store {
         tables: &ilp_rules::coverage::CoverageTables,
     ) -> Result<ilp_rules::coverage::CoverageTable> {
         let ctx = self.rule_context(today);
-        let open_reader = || open::open_connection(&self.config.path, self.config.key.as_ref());
-        let facts = self.read(|c| coverage::household_facts(c, rts, Some(&open_reader)))?;
+        let facts = coverage::household_facts(self, rts)?;
         Ok(ilp_rules::coverage::coverage(&facts, month, &ctx, tables))
     }
 
@@ -318,6 +357,10 @@ impl Store {
         let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let mut r = self.reader.lock().unwrap_or_else(|p| p.into_inner());
         r.take();
+        self.second_reader
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
         // Reopening may find another file (a corrupt one moved aside): rebuild then.
         self.name_index
             .lock()

@@ -26,6 +26,16 @@ pub struct Worklist {
 }
 
 impl Worklist {
+    /// Joins the worklists of two disjoint sets of RTs (of the same day) into one, RT groups in
+    /// priority order.
+    pub fn merge(mut self, other: Worklist) -> Worklist {
+        self.groups.extend(other.groups);
+        worklist::sort_groups(&mut self.groups);
+        self.persons.extend(other.persons);
+        self.households.extend(other.households);
+        self
+    }
+
     /// Number of open items listed.
     pub fn item_count(&self) -> usize {
         self.groups

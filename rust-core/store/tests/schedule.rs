@@ -473,7 +473,7 @@ fn both_reading_plans_give_the_same_household_facts() {
         .unwrap();
     let read = |plan| {
         store
-            .read(|c| household_facts_planned(c, &[tree.rt1, tree.rt2], None, plan))
+            .read(|c| household_facts_planned(c, &[tree.rt1, tree.rt2], plan))
             .unwrap()
     };
     let by_rt = read(ReadPlan::ByRt);
