@@ -463,6 +463,7 @@ pub fn open_in_rts(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Ope
         b.try_into().map_err(|_| bad::<()>(i, "bad id")(()))
     };
     let mut tables: FxHashMap<Vec<u8>, TableRef> = FxHashMap::default();
+    let mut kinds: FxHashMap<Vec<u8>, DueKind> = FxHashMap::default();
     for rt in rts {
         let mut rows = stmt.query(params![rt.to_string(), today_day])?;
         while let Some(r) = rows.next()? {
@@ -526,8 +527,19 @@ pub fn open_in_rts(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Ope
                     t
                 }
             };
-            let kind = DueKind::from_key(r.get_ref(1)?.as_str()?)
-                .ok_or_else(|| bad::<()>(1, "bad item key")(()))?;
+            // Most keys repeat across persons ("ptm:2026-01-01", "imm:mr:1"): read each once.
+            let key_text = r.get_ref(1)?.as_bytes()?;
+            let kind = match kinds.get(key_text) {
+                Some(k) => k.clone(),
+                None => {
+                    let k = std::str::from_utf8(key_text)
+                        .ok()
+                        .and_then(DueKind::from_key)
+                        .ok_or_else(|| bad::<()>(1, "bad item key")(()))?;
+                    kinds.insert(key_text.to_vec(), k.clone());
+                    k
+                }
+            };
             let latest: Option<i32> = r.get(5)?;
             out.items.push(StoredDueItem {
                 item: DueItem {
