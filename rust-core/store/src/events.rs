@@ -233,7 +233,8 @@ pub fn record_visit(wtx: &mut WriteTx<'_>, input: &VisitInput) -> Result<VisitRe
     if input.occurred_at.millis() > now.millis() + FUTURE_SLACK_MS {
         return Err(v("occurred_at", "is in the future"));
     }
-    let visit_date = input.occurred_at.date_at(ilp_model::timestamp::wita());
+    // The visit's local date on this device (WIB, WITA or WIT), as the user sees it.
+    let visit_date = input.occurred_at.date_at(wtx.offset);
     let age_days = person.birth.map(|b| b.age_days(visit_date));
     if let (Some(b), Some(age)) = (person.birth, age_days)
         && !b.estimated
@@ -524,7 +525,7 @@ pub fn amend_event(
     let replacement = match replacement {
         EventPayload::Measurement(m) => {
             let person = persons::get_person(wtx.conn(), original.person)?;
-            let on = original.occurred_at.date_at(ilp_model::timestamp::wita());
+            let on = original.occurred_at.date_at(wtx.offset);
             EventPayload::Measurement(validate_measurement(
                 &m,
                 person.birth.map(|b| b.age_days(on)),

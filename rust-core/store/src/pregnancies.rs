@@ -243,7 +243,7 @@ pub fn record_outcome(
         return Err(ValidationError::new("outcome_at", "is in the future").into());
     }
     if let Some(h) = old.hpht
-        && at.date_at(ilp_model::timestamp::wita()) < h
+        && at.date_at(wtx.offset) < h
     {
         return Err(ValidationError::new("outcome_at", "is before the HPHT").into());
     }
