@@ -125,7 +125,10 @@ pub fn build<S: std::hash::BuildHasher>(
         let Some(mut priority) = Priority::of(&open.item, today) else {
             continue;
         };
-        if open.missed_session.is_some() && is_posyandu_service(&open.item.kind) {
+        if open
+            .missed_session
+            .is_some_and(|day| expected_at_session(&open.item, day))
+        {
             priority = priority.min(Priority::DueToday);
         }
         let key = match open.household {
@@ -325,6 +328,22 @@ pub fn route_length_m(points: &[GeoPoint], route: &[usize]) -> f64 {
         .sum()
 }
 
+/// Whether a person was expected at a Posyandu session on `day` for this item: a Posyandu
+/// service whose window held the day and that was due by the end of that month (a yearly
+/// screening due in December does not bring everyone to every monthly session; this month's
+/// weighing, a dose due or overdue, a monthly check do).
+pub fn expected_at_session(item: &DueItem, day: Date) -> bool {
+    let month_end = {
+        let next = if day.month() == time::Month::December {
+            Date::from_calendar_date(day.year() + 1, time::Month::January, 1)
+        } else {
+            Date::from_calendar_date(day.year(), day.month().next(), 1)
+        };
+        next.expect("a first of a month") - Duration::days(1)
+    };
+    is_posyandu_service(&item.kind) && item.window.contains(day) && item.window.due <= month_end
+}
+
 /// Services given at the Posyandu table (weighing, doses, vitamin A, screenings): who is expected
 /// on a Posyandu day. ANC and postnatal visits are the bidan's and follow-ups are home visits.
 pub fn is_posyandu_service(kind: &DueKind) -> bool {
@@ -521,6 +540,18 @@ mod tests {
                 .1
         };
         assert_eq!(prio("weighing"), Priority::DueToday);
+        assert!(!expected_at_session(
+            &item(
+                1,
+                DueKind::PtmScreening {
+                    year: date!(2026 - 01 - 01)
+                },
+                date!(2026 - 01 - 01),
+                date!(2026 - 12 - 31),
+                false
+            ),
+            date!(2026 - 11 - 16)
+        ));
         // ANC is the bidan's, not a Posyandu table service: its priority is unchanged.
         assert_eq!(prio("anc"), Priority::DueLater);
     }

@@ -115,11 +115,8 @@ fn missed_sessions(
     let mut missed = FxHashMap::default();
     for s in open {
         let Some(rt) = s.rt else { continue };
-        if !worklist::is_posyandu_service(&s.item.kind) {
-            continue;
-        }
         for day in session_of_rt.get(&rt).into_iter().flatten() {
-            if s.item.window.contains(*day) {
+            if worklist::expected_at_session(&s.item, *day) {
                 let e = missed.entry(s.item.person).or_insert(*day);
                 *e = (*e).max(*day);
             }
@@ -186,7 +183,7 @@ pub fn posyandu_session(
         item, household, ..
     } in due_items::open_in_rts(conn, &rts, date)?.items
     {
-        if worklist::is_posyandu_service(&item.kind) {
+        if worklist::expected_at_session(&item, date) {
             by_person
                 .entry(item.person)
                 .or_insert_with(|| (household, Vec::new()))
