@@ -52,6 +52,9 @@ final class WorklistTests: XCTestCase {
             XCTAssertEqual(field, "indicator")
         }
 
+        let iks = try core.familyHealthIndex(householdId: reg.householdId)
+        XCTAssertEqual(iks.indicators.map { Int($0.number) }, Array(1...12))
+
         let coverage = try core.coverage(areaId: rt, posyanduId: nil, month: "2026-11")
         XCTAssertGreaterThan(try XCTUnwrap(coverage.rows.first { $0.code == "skdn_s" }).denominator, 0)
         for row in coverage.rows { XCTAssertLessThanOrEqual(row.numerator, row.denominator) }

@@ -65,6 +65,15 @@ class WorklistTest {
             assertEquals("indicator", e.field)
         }
 
+        val iks = core.familyHealthIndex(reg.householdId)
+        assertEquals((1..12).toList(), iks.indicators.map { it.number.toInt() })
+        assertTrue(iks.indicators.all { it.answer in setOf("yes", "no", "not_applicable", "not_asked_yet") })
+
+        val posyandu = core.posyanduList().first()
+        val session = core.posyanduSession(posyandu.id, day)
+        assertEquals(session.expected.toInt(), session.attendees.size)
+        assertTrue(session.attended <= session.expected)
+
         val coverage = core.coverage(rt, null, "2026-11")
         val s = coverage.rows.first { it.code == "skdn_s" }
         assertTrue(s.denominator > 0u)
