@@ -490,3 +490,62 @@ fn both_reading_plans_give_the_same_household_facts() {
         "visits and their parts, the voided one left out"
     );
 }
+
+#[test]
+fn a_large_area_read_by_two_readers_gives_the_same_facts_as_one() {
+    use ilp_store::coverage::{ReadPlan, household_facts, household_facts_planned};
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("t.db"), Some(key()));
+    let tree = seed_tree(&store);
+    let mut people = Vec::new();
+    for i in 0..40 {
+        let rt = if i % 2 == 0 { tree.rt1 } else { tree.rt2 };
+        let reg = store
+            .write(&ctx(tree.kader), |w| {
+                households::register(
+                    w,
+                    &household(rt, (-10.15 - i as f64 * 0.001, 123.63)),
+                    &mother_and_baby(date!(2026 - 01 - 01)),
+                )
+            })
+            .unwrap();
+        people.extend(reg.members);
+    }
+    // More than 10,000 event rows, so the event table is split between the two readers.
+    store
+        .write(&ctx(tree.kader), |w| {
+            w.defer_due_items();
+            for round in 0..70 {
+                // Members alternate mother, baby.
+                for (i, p) in people.iter().enumerate() {
+                    ilp_store::events::record_visit(
+                        w,
+                        &VisitInput {
+                            measurement: Some(Measurement {
+                                weight_kg: Some(if i % 2 == 0 { 60.0 } else { 8.0 }),
+                                ..Default::default()
+                            }),
+                            ..VisitInput::new(
+                                *p,
+                                Timestamp::from_millis(now().millis() - round * 86_400_000),
+                                VisitKind::Posyandu,
+                            )
+                        },
+                    )?;
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    let rows: i64 = store
+        .read(|c| Ok(c.query_row("SELECT max(rowid) FROM event", [], |r| r.get(0))?))
+        .unwrap();
+    assert!(rows > 10_000, "{rows} events");
+    let rts = [tree.rt1, tree.rt2];
+    let two = household_facts(&store, &rts).unwrap();
+    let one = store
+        .read(|c| household_facts_planned(c, &rts, ReadPlan::ByRt))
+        .unwrap();
+    assert_eq!(two.len(), 40);
+    assert_eq!(two, one);
+}
