@@ -563,7 +563,8 @@ fn run(cli: Cli) -> CliResult {
             let s = Session::open(&g)?;
             let user = acting_user(&s, &g)?;
             let month = match month {
-                Some(m) => parse_month(&m)?,
+                Some(m) => ilp_model::validation::month_start("month", &m)
+                    .map_err(|e| CliError::refused(e.field, e.reason))?,
                 None => s.clock.today.replace_day(1).expect("day 1"),
             };
             let target = match (&area, &posyandu) {
@@ -593,18 +594,6 @@ fn run(cli: Cli) -> CliResult {
             }
         },
     }
-}
-
-fn parse_month(raw: &str) -> CliResult<time::Date> {
-    let bad = || CliError::refused("month", "must be YYYY-MM, e.g. 2026-11");
-    let (y, m) = raw.trim().split_once('-').ok_or_else(bad)?;
-    let year: i32 = y.parse().map_err(|_| bad())?;
-    let month: u8 = m.parse().map_err(|_| bad())?;
-    let month = time::Month::try_from(month).map_err(|_| bad())?;
-    if !(2000..=2100).contains(&year) {
-        return Err(bad());
-    }
-    time::Date::from_calendar_date(year, month, 1).map_err(|_| bad())
 }
 
 fn date_or_today(s: &Session, raw: Option<&str>) -> CliResult<time::Date> {

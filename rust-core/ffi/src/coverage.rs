@@ -8,7 +8,6 @@ use ilp_rules::coverage::{CoverageRow, CoverageTables, Period, Unit};
 use ilp_store::areas;
 use ilp_store::coverage::{CoverageArea, area_rts};
 use std::collections::HashSet;
-use time::{Date, Month};
 
 /// One indicator of the coverage table.
 #[derive(Clone, Debug, PartialEq, uniffi::Record)]
@@ -90,21 +89,6 @@ fn row_view(r: &CoverageRow) -> CoverageRowView {
     }
 }
 
-/// `YYYY-MM` (or a full date) to the month's first day.
-pub(crate) fn parse_month(field: &str, raw: &str) -> Result<Date, IlpError> {
-    let raw = raw.trim();
-    let bad = || validation(field, "must be a month as YYYY-MM");
-    let (y, m) = raw.split_once('-').ok_or_else(bad)?;
-    let m = m.split('-').next().unwrap_or(m);
-    let year: i32 = y.parse().map_err(|_| bad())?;
-    let month: u8 = m.parse().map_err(|_| bad())?;
-    let month = Month::try_from(month).map_err(|_| bad())?;
-    if !(2000..=2100).contains(&year) {
-        return Err(bad());
-    }
-    Date::from_calendar_date(year, month, 1).map_err(|_| bad())
-}
-
 #[uniffi::export]
 impl IlpCore {
     /// The coverage table of an area (`area_id`: an RT, RW, kelurahan or kecamatan) or of a
@@ -128,7 +112,8 @@ impl IlpCore {
                 ));
             }
         };
-        let month = parse_month("month", &month)?;
+        let month = ilp_model::validation::month_start("month", &month)
+            .map_err(|e| validation(e.field, e.reason))?;
         let today = self.today_at(now());
         if month > today {
             return Err(validation("month", "is in the future"));

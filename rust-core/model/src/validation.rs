@@ -28,6 +28,21 @@ impl ValidationError {
     }
 }
 
+/// A month as `YYYY-MM` (a full `YYYY-MM-DD` date is read as its month), years 2000-2100: its
+/// first day.
+pub fn month_start(field: &str, raw: &str) -> Result<time::Date, ValidationError> {
+    let bad = || ValidationError::new(field, "must be a month as YYYY-MM, e.g. 2026-11");
+    let (y, rest) = raw.trim().split_once('-').ok_or_else(bad)?;
+    let m = rest.split('-').next().unwrap_or(rest);
+    let year: i32 = y.parse().map_err(|_| bad())?;
+    let month: u8 = m.parse().map_err(|_| bad())?;
+    let month = time::Month::try_from(month).map_err(|_| bad())?;
+    if !(2000..=2100).contains(&year) {
+        return Err(bad());
+    }
+    time::Date::from_calendar_date(year, month, 1).map_err(|_| bad())
+}
+
 /// Length limits, in characters. Generous for real Indonesian names and addresses, tight enough
 /// that a pasted document cannot bloat a cheap phone's database.
 pub mod limits {
