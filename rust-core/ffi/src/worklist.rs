@@ -274,20 +274,22 @@ impl IlpCore {
         let id: PosyanduId = forms::parse_id("posyandu_id", &posyandu_id)?;
         let date = forms::parse_date("date", &date)?;
         let today = self.today_at(now());
-        let session = self.store.posyandu_session(id, date, today)?;
         let scope = self.scope.read().unwrap_or_else(|p| p.into_inner()).clone();
-        let rts_in_scope = self.store.read(|c| {
-            Ok(areas::posyandu_list(c)?
-                .into_iter()
-                .find(|p| p.id == id)
-                .map(|p| p.rts.iter().any(|r| scope.contains(r)))
-                .unwrap_or(false))
-        })?;
-        if !rts_in_scope {
+        // Checked before the session is read: an unknown Posyandu is not found, one outside the
+        // user's area refused.
+        let posyandu = self
+            .store
+            .read(|c| Ok(areas::posyandu_list(c)?.into_iter().find(|p| p.id == id)))?
+            .ok_or_else(|| IlpError::NotFound {
+                what: "posyandu".into(),
+                id: id.to_string(),
+            })?;
+        if !posyandu.rts.iter().any(|r| scope.contains(r)) {
             return Err(IlpError::Auth {
                 reason: "this Posyandu serves no RT of your assigned area".into(),
             });
         }
+        let session = self.store.posyandu_session(id, date, today)?;
         let over = today > date;
         let attendees: Vec<ExpectedAttendee> = session
             .expected
