@@ -10,7 +10,7 @@ use time::{Date, OffsetDateTime, UtcOffset};
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
-    pub fn from_millis(ms: i64) -> Self {
+    pub const fn from_millis(ms: i64) -> Self {
         Self(ms)
     }
 

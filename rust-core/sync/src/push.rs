@@ -1,7 +1,7 @@
 //! Building a bounded push batch from the device's outbox: in sequence order, at most a number of
 //! entries and of bytes, so a slow 4G link sends small requests that each commit on the server.
 
-use crate::protocol::{Change, PROTOCOL_VERSION, PushRequest};
+use crate::protocol::{Change, Op, PROTOCOL_VERSION, PushRequest};
 use ilp_store::Store;
 use ilp_store::outbox::OutboxOp;
 
@@ -29,6 +29,7 @@ pub fn build_push_batch(
     store: &Store,
     after_seq: i64,
     limits: PushLimits,
+    now: ilp_model::Timestamp,
 ) -> ilp_store::Result<Option<PushRequest>> {
     let entries = store.outbox_pending(after_seq, limits.max_changes.max(1))?;
     let mut changes = Vec::with_capacity(entries.len());
@@ -39,10 +40,9 @@ pub fn build_push_batch(
             entity: e.entity,
             entity_id: e.entity_id,
             op: match e.op {
-                OutboxOp::Upsert => "upsert",
-                OutboxOp::Append => "append",
-            }
-            .into(),
+                OutboxOp::Upsert => Op::Upsert,
+                OutboxOp::Append => Op::Append,
+            },
             hlc: e.hlc.to_string(),
             payload: e.payload,
         };
@@ -59,6 +59,7 @@ pub fn build_push_batch(
     Ok(Some(PushRequest {
         protocol: PROTOCOL_VERSION,
         device_id: store.device().to_string(),
+        device_time_ms: now.millis(),
         changes,
     }))
 }
@@ -68,6 +69,8 @@ mod tests {
     use super::*;
     use ilp_model::{Area, AreaId, AreaLevel, DeviceId, Timestamp, UserId};
     use ilp_store::{SeededEntropy, StoreConfig, WriteCtx};
+
+    const NOW: Timestamp = Timestamp::from_millis(1_795_300_000_000);
 
     fn store_with_areas(dir: &std::path::Path, n: u8) -> Store {
         let (store, _) = Store::open(
@@ -128,6 +131,7 @@ mod tests {
                 max_changes: 3,
                 max_bytes: 1 << 20,
             },
+            NOW,
         )
         .unwrap()
         .unwrap();
@@ -143,13 +147,14 @@ mod tests {
                 max_changes: 100,
                 max_bytes: 1 << 20,
             },
+            NOW,
         )
         .unwrap()
         .unwrap();
         assert_eq!(next.changes.first().unwrap().seq, 4);
         assert_eq!(next.changes.len(), 4);
         assert!(
-            build_push_batch(&store, 7, PushLimits::default())
+            build_push_batch(&store, 7, PushLimits::default(), NOW)
                 .unwrap()
                 .is_none()
         );
@@ -166,11 +171,12 @@ mod tests {
                 max_changes: 100,
                 max_bytes: 10,
             },
+            NOW,
         )
         .unwrap()
         .unwrap();
         assert_eq!(tiny.changes.len(), 1);
-        let all = build_push_batch(&store, 0, PushLimits::default())
+        let all = build_push_batch(&store, 0, PushLimits::default(), NOW)
             .unwrap()
             .unwrap();
         let size = |i: usize| serde_json::to_vec(&all.changes[i]).unwrap().len();
@@ -181,6 +187,7 @@ mod tests {
                 max_changes: 100,
                 max_bytes: size(0) + size(1),
             },
+            NOW,
         )
         .unwrap()
         .unwrap();
