@@ -156,16 +156,17 @@ pub fn insert_area(wtx: &mut WriteTx<'_>, area: &Area) -> Result<Area> {
     fields.insert("level".into(), json!(stored.level.code()));
     fields.insert("code".into(), json!(stored.code));
     fields.insert("name".into(), json!(stored.name));
-    let (hlc, _) = wtx.record_change("area", &stored.id.to_string(), fields, None)?;
+    let (hlc, clocks) = wtx.record_change("area", &stored.id.to_string(), fields, None)?;
     wtx.conn()
-        .prepare_cached("INSERT INTO area (id, parent_id, level, code, name, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .prepare_cached("INSERT INTO area (id, parent_id, level, code, name, hlc, hlc_fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
         .execute(params![
             stored.id.to_string(),
             stored.parent.map(|p| p.to_string()),
             stored.level.code(),
             stored.code,
             stored.name,
-            hlc.to_string()
+            hlc.to_string(),
+            clocks
         ])?;
     Ok(stored)
 }
@@ -268,14 +269,15 @@ pub fn insert_posyandu(wtx: &mut WriteTx<'_>, p: &Posyandu) -> Result<()> {
         "rts".into(),
         json!(p.rts.iter().map(|r| r.to_string()).collect::<Vec<_>>()),
     );
-    let (hlc, _) = wtx.record_change("posyandu", &p.id.to_string(), fields, None)?;
+    let (hlc, clocks) = wtx.record_change("posyandu", &p.id.to_string(), fields, None)?;
     wtx.conn().execute(
-        "INSERT INTO posyandu (id, village_id, name, hlc) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO posyandu (id, village_id, name, hlc, hlc_fields) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             p.id.to_string(),
             p.village.to_string(),
             name,
-            hlc.to_string()
+            hlc.to_string(),
+            clocks
         ],
     )?;
     let mut stmt = wtx

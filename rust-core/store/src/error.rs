@@ -43,6 +43,18 @@ pub enum StoreError {
 
     #[error("stored record is malformed: {0}")]
     Malformed(String),
+
+    /// A change pulled from the server that this store cannot apply: the whole page is refused,
+    /// nothing of it stored. `field` is a path in the change (`payload.fields.rt_id`); the reason
+    /// never quotes the value.
+    #[error("pulled change {index} ({entity} {entity_id}) is malformed: {field} {reason}")]
+    BadRemoteChange {
+        index: usize,
+        entity: String,
+        entity_id: String,
+        field: String,
+        reason: String,
+    },
 }
 
 impl StoreError {

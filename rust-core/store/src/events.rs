@@ -135,30 +135,7 @@ pub fn insert_event(wtx: &mut WriteTx<'_>, e: &Event) -> Result<()> {
     let hlc = wtx.stamp();
     // The event row already holds everything and never changes: the outbox refers to it instead
     // of storing its JSON twice (`outbox::pending` reads it back), which halves what a visit writes.
-    let target = match &e.payload {
-        EventPayload::Void { target, .. } | EventPayload::Amend { target, .. } => {
-            Some(target.to_string())
-        }
-        _ => None,
-    };
-    wtx.conn()
-        .prepare_cached(
-            "INSERT INTO event (id, person_id, visit_id, kind, target_id, occurred_at, recorded_at, recorded_by, device_id, hlc, payload)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?
-        .execute(params![
-            e.id.to_string(),
-            e.person.to_string(),
-            e.visit.map(|v| v.to_string()),
-            e.payload.kind(),
-            target,
-            e.occurred_at.millis(),
-            e.recorded_at.millis(),
-            e.recorded_by.to_string(),
-            e.device.to_string(),
-            hlc.to_string(),
-            serde_json::to_string(&e.payload)?,
-        ])?;
+    insert_event_row(wtx.conn(), e, &hlc.to_string(), false)?;
     wtx.outbox(
         "event",
         &e.id.to_string(),
@@ -167,6 +144,43 @@ pub fn insert_event(wtx: &mut WriteTx<'_>, e: &Event) -> Result<()> {
         &serde_json::Value::Null,
     )?;
     Ok(())
+}
+
+/// Writes an event's row with its stamp. `once` ignores an event already stored (a pulled event
+/// delivered twice); returns whether the row was written.
+pub(crate) fn insert_event_row(
+    conn: &Connection,
+    e: &Event,
+    hlc: &str,
+    once: bool,
+) -> Result<bool> {
+    let target = match &e.payload {
+        EventPayload::Void { target, .. } | EventPayload::Amend { target, .. } => {
+            Some(target.to_string())
+        }
+        _ => None,
+    };
+    let sql = if once {
+        "INSERT OR IGNORE INTO event (id, person_id, visit_id, kind, target_id, occurred_at, recorded_at, recorded_by, device_id, hlc, payload)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+    } else {
+        "INSERT INTO event (id, person_id, visit_id, kind, target_id, occurred_at, recorded_at, recorded_by, device_id, hlc, payload)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+    };
+    let n = conn.prepare_cached(sql)?.execute(params![
+        e.id.to_string(),
+        e.person.to_string(),
+        e.visit.map(|v| v.to_string()),
+        e.payload.kind(),
+        target,
+        e.occurred_at.millis(),
+        e.recorded_at.millis(),
+        e.recorded_by.to_string(),
+        e.device.to_string(),
+        hlc,
+        serde_json::to_string(&e.payload)?,
+    ])?;
+    Ok(n == 1)
 }
 
 fn validate_measurement(m: &Measurement, age_days: Option<i64>) -> Result<Measurement> {

@@ -16,7 +16,10 @@ pub mod open;
 pub mod outbox;
 pub mod persons;
 pub mod pregnancies;
+pub mod replica;
+pub mod scope;
 pub mod search;
+pub mod sync_state;
 pub mod users;
 pub mod worklist;
 mod write;
@@ -24,6 +27,11 @@ mod write;
 pub use entropy::{Entropy, OsEntropy, SeededEntropy};
 pub use error::{Result, StoreError};
 pub use open::{DbKey, OpenReport, SCHEMA_VERSION};
+pub use replica::{ApplyReport, RemoteChange};
+pub use scope::DropReport;
+pub use sync_state::{
+    PushRefusal, RefusedEntry, SnapshotProgress, SnapshotResume, SyncKey, SyncState,
+};
 pub use write::{WriteCtx, WriteTx};
 
 use ilp_model::{DeviceId, HlcClock, Timestamp, hlc::DEFAULT_MAX_DRIFT_MS};
@@ -189,6 +197,32 @@ impl Store {
         ctx: &WriteCtx,
         f: impl FnOnce(&mut WriteTx<'_>) -> Result<T>,
     ) -> Result<T> {
+        self.write_as(ctx, false, f)
+    }
+
+    /// A write of changes pulled from the server: the same transaction, clock, derived state and
+    /// name index as [`write`](Self::write), but the outbox refuses appends (the changes came
+    /// from other devices' outboxes). Nobody local writes it, so the context's user is nil.
+    pub(crate) fn write_remote<T>(
+        &self,
+        now: Timestamp,
+        today: time::Date,
+        f: impl FnOnce(&mut WriteTx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let ctx = WriteCtx {
+            user: ilp_model::UserId(uuid::Uuid::nil()),
+            now,
+            today,
+        };
+        self.write_as(&ctx, true, f)
+    }
+
+    fn write_as<T>(
+        &self,
+        ctx: &WriteCtx,
+        remote: bool,
+        f: impl FnOnce(&mut WriteTx<'_>) -> Result<T>,
+    ) -> Result<T> {
         let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let w = guard.as_mut().ok_or(StoreError::Closed)?;
         let tx = w
@@ -201,6 +235,7 @@ impl Store {
             ctx.clone(),
             self.config.utc_offset,
         );
+        wtx.remote = remote;
         let out = f(&mut wtx)?;
         if wtx.defer_due_items {
             due_items::invalidate(wtx.conn())?;
@@ -222,6 +257,22 @@ impl Store {
                 index.set(*id, text.as_deref());
             }
         }
+        Ok(out)
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction on the writer, without the clock or the outbox (sync
+    /// bookkeeping: meta entries, outbox states).
+    pub(crate) fn write_plain<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let w = guard.as_mut().ok_or(StoreError::Closed)?;
+        let tx = w
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
         Ok(out)
     }
 

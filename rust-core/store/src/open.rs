@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_due_items.sql"),
+    include_str!("migrations/003_sync.sql"),
 ];
 
 /// The schema version this build writes.

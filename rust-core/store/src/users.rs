@@ -63,10 +63,10 @@ pub fn insert_user(wtx: &mut WriteTx<'_>, user: &User) -> Result<()> {
         "areas".into(),
         json!(user.areas.iter().map(|a| a.to_string()).collect::<Vec<_>>()),
     );
-    let (hlc, _) = wtx.record_change("user", &user.id.to_string(), fields, None)?;
+    let (hlc, clocks) = wtx.record_change("user", &user.id.to_string(), fields, None)?;
     wtx.conn().execute(
-        "INSERT INTO app_user (id, username, display_name, role, active, hlc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![user.id.to_string(), username, display, user.role.code(), user.active, hlc.to_string()],
+        "INSERT INTO app_user (id, username, display_name, role, active, hlc, hlc_fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![user.id.to_string(), username, display, user.role.code(), user.active, hlc.to_string(), clocks],
     )?;
     let mut stmt = wtx
         .conn()

@@ -31,6 +31,9 @@ pub struct WriteTx<'a> {
     pub(crate) defer_due_items: bool,
     /// The device's offset from UTC (event instants to local days).
     pub(crate) offset: time::UtcOffset,
+    /// Applying changes pulled from the server: they came from other devices' outboxes and must
+    /// not go back out, so the outbox refuses appends.
+    pub(crate) remote: bool,
 }
 
 impl<'a> WriteTx<'a> {
@@ -50,6 +53,7 @@ impl<'a> WriteTx<'a> {
             touched: BTreeSet::new(),
             defer_due_items: false,
             offset,
+            remote: false,
         }
     }
 
@@ -87,6 +91,12 @@ impl<'a> WriteTx<'a> {
         self.clock.device()
     }
 
+    /// Takes a stamp received from another replica into account, so later local stamps sort after
+    /// it. Returns `false` for a stamp beyond the drift bound, which the clock ignores.
+    pub(crate) fn observe(&mut self, remote: &Hlc) -> bool {
+        self.clock.observe(remote, self.ctx.now.millis()).is_ok()
+    }
+
     /// Records a change in the outbox with its stamp.
     pub fn outbox(
         &mut self,
@@ -96,6 +106,12 @@ impl<'a> WriteTx<'a> {
         hlc: &Hlc,
         payload: &serde_json::Value,
     ) -> Result<i64> {
+        if self.remote {
+            // A pulled change echoed back to the server would come back again: a bug, never data.
+            return Err(crate::StoreError::Malformed(format!(
+                "a pulled change tried to write the outbox ({entity} {entity_id})"
+            )));
+        }
         outbox::append(&self.tx, entity, entity_id, op, hlc, payload, self.ctx.now)
     }
 

@@ -159,8 +159,10 @@ fn every_released_schema_upgrades_and_matches_a_fresh_one() {
         (1, include_str!("fixtures/schema-v1.sql")),
         (2, include_str!("fixtures/schema-v2.sql")),
     ];
+    // Schema 3 (sync) is not released yet: its fixture is added when it is.
+    const UNRELEASED: i64 = 1;
     assert_eq!(
-        fixtures.len() as i64,
+        fixtures.len() as i64 + UNRELEASED,
         SCHEMA_VERSION,
         "add a fixture for each released schema"
     );
@@ -212,6 +214,22 @@ fn every_released_schema_upgrades_and_matches_a_fresh_one() {
             "due items of schema {version} data are (re)built"
         );
         assert!(old.integrity_check().unwrap().is_empty());
+        // Areas and users of older schemas merge per field from their creation stamp.
+        let unstamped: i64 = old
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT (SELECT count(*) FROM area WHERE hlc_fields IS NOT '{\"*\":\"' || hlc || '\"}')
+                          + (SELECT count(*) FROM app_user WHERE hlc_fields IS NOT '{\"*\":\"' || hlc || '\"}')",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(
+            unstamped, 0,
+            "schema {version} areas and users get hlc_fields"
+        );
+        assert_eq!(old.sync_state().unwrap().cursor, None);
     }
 }
 
