@@ -96,7 +96,8 @@ fn home_of(conn: &Connection, household: Option<HouseholdId>) -> Result<Home> {
     let row = conn
         .prepare_cached(
             "SELECT rt_id, address, lat, lon,
-                    (SELECT name FROM person WHERE household_id = ?1 AND relation = 'head' AND merged_into IS NULL LIMIT 1)
+                    (SELECT name FROM person WHERE household_id = ?1 AND relation = 'head' AND merged_into IS NULL
+                       AND name IS NOT NULL ORDER BY id LIMIT 1)
              FROM household WHERE id = ?1",
         )?
         .query_row([h.to_string()], |r| {
@@ -155,10 +156,13 @@ pub(crate) fn rebuild_all(
         .prepare("SELECT DISTINCT merged_into FROM person WHERE merged_into IS NOT NULL")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    // Two heads in one household (two phones each set one): the lowest id names it, in
+    // `home_of` too, so every replica shows the same name whatever the order it learnt them in.
     let heads: HashMap<String, String> = conn
         .prepare(
             "SELECT household_id, name FROM person
-             WHERE relation = 'head' AND merged_into IS NULL AND household_id IS NOT NULL AND name IS NOT NULL",
+             WHERE relation = 'head' AND merged_into IS NULL AND household_id IS NOT NULL AND name IS NOT NULL
+             ORDER BY id DESC",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
@@ -195,6 +199,16 @@ pub(crate) fn rebuild_all(
     for p in pregnancies::all(conn)? {
         pregnancies_by_person.entry(p.person).or_default().push(p);
     }
+    // Records merged away are not listed below, but their Posyandu visits were sessions all the
+    // same: they count where the merged record lived, as they did when they were recorded.
+    let merged_homes: HashMap<String, Option<String>> = conn
+        .prepare("SELECT id, household_id FROM person WHERE merged_into IS NOT NULL")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let merged_rt = |person: &str| -> Option<String> {
+        let h: HouseholdId = merged_homes.get(person)?.as_deref()?.parse().ok()?;
+        homes.get(&h)?.rt.clone()
+    };
     let mut persons_stmt = conn.prepare(&format!(
         "SELECT {PERSON_COLUMNS} FROM person WHERE merged_into IS NULL ORDER BY id"
     ))?;
@@ -225,7 +239,15 @@ pub(crate) fn rebuild_all(
             };
             match next_person.cmp(&key) {
                 std::cmp::Ordering::Less => {
-                    events.next();
+                    let e = events.next().expect("peeked")?;
+                    if merged_homes.contains_key(&next_person) {
+                        sessions.note(
+                            &e,
+                            merged_rt(&next_person).as_deref(),
+                            &posyandus_of_rt,
+                            ctx.offset,
+                        );
+                    }
                 }
                 std::cmp::Ordering::Equal => {
                     own.push(events.next().expect("peeked")?);
@@ -252,6 +274,19 @@ pub(crate) fn rebuild_all(
         };
         replace_for(conn, &facts, &home, tables, ctx)?;
         count += 1;
+    }
+    // Events after the last listed person: only merged records' visits still count.
+    for e in events {
+        let e = e?;
+        let person = e.person.to_string();
+        if merged_homes.contains_key(&person) {
+            sessions.note(
+                &e,
+                merged_rt(&person).as_deref(),
+                &posyandus_of_rt,
+                ctx.offset,
+            );
+        }
     }
     sessions.store(conn)?;
     set_as_of(conn, ctx.today)?;
@@ -657,6 +692,28 @@ pub(crate) fn note_session_visit(conn: &Connection, e: &Event, offset: UtcOffset
     )?;
     for p in posyandus {
         upsert.execute(params![p, day])?;
+    }
+    Ok(())
+}
+
+/// Notes the Posyandu visits of a person that name no Posyandu, now that the person's RT became
+/// known: a pulled person or household that arrived after the person's visits (a visit whose
+/// person or household was missing counted for no session when it was stored).
+pub(crate) fn note_late_session_visits(
+    conn: &Connection,
+    person: &str,
+    offset: UtcOffset,
+) -> Result<()> {
+    let visits: Vec<Event> = conn
+        .prepare_cached(&format!(
+            "SELECT {EVENT_COLUMNS} FROM event WHERE person_id = ?1 AND kind = 'visit'"
+        ))?
+        .query_map([person], event_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    for e in visits {
+        if matches!(&e.payload, EventPayload::Visit(v) if v.posyandu.is_none()) {
+            note_session_visit(conn, &e, offset)?;
+        }
     }
     Ok(())
 }

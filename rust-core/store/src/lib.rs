@@ -29,9 +29,7 @@ pub use error::{Result, StoreError};
 pub use open::{DbKey, OpenReport, SCHEMA_VERSION};
 pub use replica::{ApplyReport, RemoteChange};
 pub use scope::DropReport;
-pub use sync_state::{
-    PushRefusal, RefusedEntry, SnapshotProgress, SnapshotResume, SyncKey, SyncState,
-};
+pub use sync_state::{PushRefusal, RefusedEntry, SnapshotProgress, SyncKey, SyncState};
 pub use write::{WriteCtx, WriteTx};
 
 use ilp_model::{DeviceId, HlcClock, Timestamp, hlc::DEFAULT_MAX_DRIFT_MS};
@@ -150,6 +148,11 @@ impl Store {
 
     pub fn device(&self) -> DeviceId {
         self.config.device
+    }
+
+    /// The device's offset from UTC (its local calendar date for `today`).
+    pub fn utc_offset(&self) -> time::UtcOffset {
+        self.config.utc_offset
     }
 
     pub fn path(&self) -> &Path {

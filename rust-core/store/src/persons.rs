@@ -164,14 +164,27 @@ pub(crate) fn person_fields(p: &Person) -> Fields {
 }
 
 fn write_row(wtx: &mut WriteTx<'_>, p: &Person, hlc_fields: &str, insert: bool) -> Result<()> {
+    // Every member's worklist rows show the head's name: the household of a head, and the one a
+    // head left or stopped heading, get their members' rows rewritten.
+    let mut households: Vec<String> = Vec::new();
     if p.relation == Some(Relation::Head)
         && let Some(h) = p.household
     {
-        // Every member's worklist rows show the head's name.
+        households.push(h.to_string());
+    }
+    if !insert {
+        let old: Option<Option<String>> = wtx
+            .conn()
+            .prepare_cached("SELECT household_id FROM person WHERE id = ?1 AND relation = 'head'")?
+            .query_row([p.id.to_string()], |r| r.get(0))
+            .optional()?;
+        households.extend(old.flatten().filter(|h| !households.contains(h)));
+    }
+    for h in households {
         let members: Vec<String> = wtx
             .conn()
             .prepare_cached("SELECT id FROM person WHERE household_id = ?1")?
-            .query_map([h.to_string()], |r| r.get(0))?
+            .query_map([h], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for m in members {
             if let Ok(id) = m.parse() {

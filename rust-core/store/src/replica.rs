@@ -760,11 +760,25 @@ fn after_change(
             if !deferred && ["rt_id", "address", "lat", "lon"].iter().any(|f| did(f)) {
                 touch_members(wtx, id)?;
             }
+            if !deferred && old.is_none() {
+                // Members' visits pulled before the household counted for no session yet.
+                for m in ids_where(
+                    wtx.conn(),
+                    "SELECT id FROM person WHERE household_id = ?1",
+                    id,
+                )? {
+                    due_items::note_late_session_visits(wtx.conn(), &m.to_string(), wtx.offset)?;
+                }
+            }
         }
         "person" => {
             let pid: PersonId = id
                 .parse()
                 .map_err(|_| StoreError::Malformed("person id".into()))?;
+            if !deferred && old.is_none() {
+                // Visits pulled before the person counted for no session yet.
+                due_items::note_late_session_visits(wtx.conn(), id, wtx.offset)?;
+            }
             if !deferred {
                 wtx.touch_person(pid);
                 let relation = col("relation");
@@ -849,17 +863,18 @@ fn parse_event(blame: &Blame<'_>, c: &RemoteChange) -> Result<Event> {
         .as_object()
         .ok_or_else(|| blame.err("payload", "must be an event object"))?;
     for k in EVENT_IDS {
-        if !obj
+        if obj
             .get(k)
             .and_then(Json::as_str)
-            .is_some_and(|s| canonical_id(s).is_some())
+            .and_then(canonical_id)
+            .is_none()
         {
             return Err(blame.err(format!("payload.{k}"), "must be a UUID text"));
         }
     }
     if obj
         .get("visit")
-        .is_some_and(|v| !v.is_null() && !v.as_str().is_some_and(|s| canonical_id(s).is_some()))
+        .is_some_and(|v| !v.is_null() && v.as_str().and_then(canonical_id).is_none())
     {
         return Err(blame.err("payload.visit", "must be a UUID text or null"));
     }
@@ -889,8 +904,9 @@ fn apply_event(wtx: &mut WriteTx<'_>, e: &Event, hlc: &Hlc) -> Result<Outcome> {
     if !events::insert_event_row(wtx.conn(), e, &hlc.to_string(), true)? {
         return Ok(Outcome::Unchanged);
     }
-    due_items::note_session_visit(wtx.conn(), e, wtx.offset)?;
     if !wtx.defer_due_items {
+        // Deferred, session days are rebuilt with everything else on the next read.
+        due_items::note_session_visit(wtx.conn(), e, wtx.offset)?;
         wtx.touch_person(e.person);
         // An event filed under a record merged away counts for the survivor.
         match persons::resolve_merged(wtx.conn(), e.person) {
@@ -998,9 +1014,8 @@ mod tests {
 
     #[test]
     fn statements_name_every_column_once() {
-        for i in 0..SPECS.len() {
+        for (i, spec) in SPECS.iter().enumerate() {
             let sql = sql_of(i);
-            let spec = &SPECS[i];
             for f in spec.columns() {
                 assert_eq!(
                     sql.insert.matches(&format!(" {},", f.name)).count()

@@ -46,9 +46,9 @@ pub enum SnapshotProgress {
     Done { cursor: String },
 }
 
-/// A snapshot in progress, as stored.
+/// A snapshot in progress, as stored in `meta`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SnapshotResume {
+struct SnapshotResume {
     pub cursor: String,
     pub after_key: String,
 }
@@ -58,8 +58,8 @@ pub struct SnapshotResume {
 pub struct SyncState {
     /// The last pull cursor committed with its page; `None` before the first pull.
     pub cursor: Option<String>,
-    /// A snapshot that was interrupted and resumes here.
-    pub snapshot: Option<SnapshotResume>,
+    /// A snapshot that was interrupted and resumes here: (snapshot cursor, last key applied).
+    pub snapshot: Option<(String, String)>,
     pub last_success_ms: Option<i64>,
     pub last_error: Option<String>,
     /// Outbox entries not yet acknowledged by the server.
@@ -128,7 +128,8 @@ pub(crate) fn put_snapshot_progress(conn: &Connection, progress: &SnapshotProgre
 pub(crate) fn read_state(conn: &Connection) -> Result<SyncState> {
     let snapshot = get(conn, META_SNAPSHOT)?
         .map(|s| {
-            serde_json::from_str(&s)
+            serde_json::from_str::<SnapshotResume>(&s)
+                .map(|r| (r.cursor, r.after_key))
                 .map_err(|_| StoreError::Malformed(format!("meta {META_SNAPSHOT}")))
         })
         .transpose()?;
