@@ -105,10 +105,8 @@ impl Admin<'_> {
                 .map_err(|_| Error::Usage("server device id".into()))?;
             let last = tx.meta_get(META_HLC)?.and_then(|s| s.parse::<Hlc>().ok());
             let mut clock = HlcClock::resume(device_uuid, last, self.max_drift_ms);
-            let mut seq = device.stored_through;
             let mut wire = Vec::with_capacity(changes.len());
-            for c in &changes {
-                seq += 1;
+            for (seq, c) in (device.stored_through + 1..).zip(changes.iter()) {
                 let hlc = match c.hlc {
                     Some(h) => {
                         let _ = clock.observe(&h, now);

@@ -34,22 +34,43 @@ pub fn encoding(headers: &HeaderMap) -> Result<Encoding, ApiError> {
     }
 }
 
-/// Reads the raw body, at most `MAX_BODY_BYTES`.
+/// Reads the raw body, at most `MAX_BODY_BYTES`. Past the bound it keeps reading (and dropping)
+/// up to a few times the bound, so a client still writing its body can read the `413` instead
+/// of seeing the connection reset.
 pub async fn read(
     headers: &HeaderMap,
     body: axum::body::Body,
 ) -> Result<axum::body::Bytes, ApiError> {
+    use http_body_util::BodyExt;
     let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+    let mut body = body;
+    let mut buf = Vec::with_capacity(declared.unwrap_or(0).min(MAX_BODY_BYTES));
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| ApiError::malformed("the request body was cut off"))?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen += data.len();
+        if seen > MAX_BODY_BYTES {
+            if seen > DRAIN_BYTES {
+                break;
+            }
+            continue;
+        }
+        buf.extend_from_slice(&data);
+    }
+    if seen > MAX_BODY_BYTES {
         return Err(too_large());
     }
-    axum::body::to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|_| too_large())
+    Ok(buf.into())
 }
+
+/// How much of an oversized body is read and dropped before the connection is given up.
+const DRAIN_BYTES: usize = 4 * MAX_BODY_BYTES;
 
 fn too_large() -> ApiError {
     ApiError::too_large(format!(

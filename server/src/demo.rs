@@ -68,6 +68,18 @@ pub fn seed(
         |_, _| {},
     )
     .map_err(store_err)?;
+    // A username the server already has (an admin made before the seed) keeps its user.
+    let taken: std::collections::HashSet<String> = admin
+        .users()?
+        .into_iter()
+        .map(|(u, _)| u.username)
+        .collect();
+    let skipped: std::collections::HashSet<String> = data
+        .users
+        .iter()
+        .filter(|u| taken.contains(&u.username))
+        .map(|u| u.id.to_string())
+        .collect();
     // The outbox, in sequence order and push-sized batches, as a phone would send it.
     let mut after = 0;
     let mut summary = SeedSummary::default();
@@ -80,6 +92,7 @@ pub fn seed(
         summary.records += entries.len();
         let changes = entries
             .into_iter()
+            .filter(|e| !(e.entity == entity::USER && skipped.contains(&e.entity_id)))
             .map(|e| AdminChange {
                 entity: e.entity,
                 id: e.entity_id,
@@ -93,7 +106,11 @@ pub fn seed(
             .collect();
         admin.write(changes)?;
     }
-    for u in &data.users {
+    for u in data
+        .users
+        .iter()
+        .filter(|u| !skipped.contains(&u.id.to_string()))
+    {
         admin.set_password(&u.username, &demo_password(&u.username))?;
         summary.users += 1;
     }

@@ -179,16 +179,15 @@ pub fn upsert_fields(entity: &str, payload: &Value, creation: bool) -> Result<Fi
             )));
         }
     }
-    if creation {
-        if let Some(missing) = specs
+    if creation
+        && let Some(missing) = specs
             .iter()
             .find(|s| s.required && !fields.contains_key(s.name))
-        {
-            return Err(Invalid(format!(
-                "a new {entity} must carry field '{}'",
-                missing.name
-            )));
-        }
+    {
+        return Err(Invalid(format!(
+            "a new {entity} must carry field '{}'",
+            missing.name
+        )));
     }
     Ok(fields.clone())
 }
