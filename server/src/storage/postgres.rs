@@ -116,6 +116,20 @@ impl PgDb {
     }
 }
 
+impl Drop for PgDb {
+    /// Closing a connection blocks on the client's own runtime, which panics on an async thread
+    /// (where the last handle to the server state may well be dropped): close them on a thread
+    /// of their own.
+    fn drop(&mut self) {
+        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(|p| p.into_inner()));
+        if !idle.is_empty() {
+            let _ = std::thread::Builder::new()
+                .name("pg-close".into())
+                .spawn(move || drop(idle));
+        }
+    }
+}
+
 impl ToSql for Val {
     fn to_sql(
         &self,
