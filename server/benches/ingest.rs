@@ -85,7 +85,9 @@ fn fresh() -> (tempfile::TempDir, AppState, String, String) {
         cost: PasswordCost::cheap(),
         max_drift_ms: state.config.max_drift_ms,
     };
-    let user = admin.add_user("bench", "Bench", "admin", &[], "bench-pass").unwrap();
+    let user = admin
+        .add_user("bench", "Bench", "admin", &[], "bench-pass")
+        .unwrap();
     (dir, state, user, uuid::Uuid::new_v4().to_string())
 }
 
@@ -184,9 +186,18 @@ fn main() {
         .unwrap_or(2000);
     let changes = outbox(households);
     let n = changes.len() as f64;
-    println!("push ingest, SQLite durable (WAL, synchronous=FULL), demo kelurahan of {households} households: {} records in batches of {MAX_PUSH_CHANGES}", changes.len());
+    println!(
+        "push ingest, SQLite durable (WAL, synchronous=FULL), demo kelurahan of {households} households: {} records in batches of {MAX_PUSH_CHANGES}",
+        changes.len()
+    );
     let t = direct(&changes);
-    println!("  ingest transaction only: {t:.2} s, {:.0} records/s", n / t);
+    println!(
+        "  ingest transaction only: {t:.2} s, {:.0} records/s",
+        n / t
+    );
     let t = over_http(&changes);
-    println!("  HTTP on loopback, zstd bodies: {t:.2} s, {:.0} records/s", n / t);
+    println!(
+        "  HTTP on loopback, zstd bodies: {t:.2} s, {:.0} records/s",
+        n / t
+    );
 }

@@ -154,7 +154,8 @@ impl Admin<'_> {
         Ok(out)
     }
 
-    /// An area by id, or by Kemendagri code for a kota, kecamatan or kelurahan.
+    /// An area by id, by Kemendagri code (kota, kecamatan, kelurahan), or by a kelurahan's code
+    /// with RW and RT numbers (`53.71.03.1010/001/002`).
     pub fn resolve_area(&self, raw: &str) -> Result<RecordRow> {
         let raw = raw.trim();
         let areas = self.db.read(|tx| Ok(tx.records(entity::AREA)?))?;
@@ -165,18 +166,34 @@ impl Admin<'_> {
                 .find(|a| a.id == id)
                 .ok_or_else(|| Error::Usage(format!("no area with id {id}")));
         }
-        let code = KemendagriCode::parse("area", raw)
+        // `53.71.03.1010/001/002`: a kelurahan's RW 001, its RT 002.
+        let mut parts = raw.split('/');
+        let code = KemendagriCode::parse("area", parts.next().unwrap_or_default())
             .map_err(|e| Error::Usage(format!("{raw}: {}", e.reason)))?
             .as_dotted();
-        areas
-            .into_iter()
+        let field = |a: &RecordRow, name: &str| -> Option<String> {
+            let f: Fields = serde_json::from_str(&a.fields).ok()?;
+            f.get(name).and_then(Value::as_str).map(str::to_string)
+        };
+        let mut at = areas
+            .iter()
             .find(|a| {
-                let f: Fields = serde_json::from_str(&a.fields).unwrap_or_default();
-                f.get("code").and_then(Value::as_str) == Some(code.as_str())
-                    && f.get("level").and_then(Value::as_str) != Some("rw")
-                    && f.get("level").and_then(Value::as_str) != Some("rt")
+                field(a, "code").as_deref() == Some(code.as_str())
+                    && !matches!(field(a, "level").as_deref(), Some("rw" | "rt"))
             })
-            .ok_or_else(|| Error::Usage(format!("no area with Kemendagri code {code}")))
+            .ok_or_else(|| Error::Usage(format!("no area with Kemendagri code {code}")))?;
+        for number in parts {
+            let number = ilp_model::area::local_number("area", number)
+                .map_err(|e| Error::Usage(format!("{raw}: {}", e.reason)))?;
+            at = areas
+                .iter()
+                .find(|a| {
+                    a.parent_id.as_deref() == Some(at.id.as_str())
+                        && field(a, "code").as_deref() == Some(number.as_str())
+                })
+                .ok_or_else(|| Error::Usage(format!("{raw}: no area {number} there")))?;
+        }
+        Ok(at.clone())
     }
 
     fn check_areas_fit(role: &str, areas: &[RecordRow]) -> Result<()> {

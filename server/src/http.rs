@@ -184,6 +184,7 @@ async fn login(State(s): Shared, headers: HeaderMap, raw: axum::body::Body) -> R
         Ok(r) => r,
         Err(e) => return e.into_response(),
     };
+    let device = req.device_id.clone();
     let st = s.clone();
     let result = blocking(move || {
         auth::login(
@@ -200,6 +201,7 @@ async fn login(State(s): Shared, headers: HeaderMap, raw: axum::body::Body) -> R
             Metrics::add(&s.metrics.logins_ok, 1);
             let info = LogInfo {
                 user: Some(resp.user.id.clone()),
+                device: Some(device),
                 ..Default::default()
             };
             with_log(resp, info)

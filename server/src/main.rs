@@ -83,8 +83,8 @@ enum UserCmd {
         /// kader, bidan, supervisor or admin.
         #[arg(long)]
         role: String,
-        /// An area id, or a Kemendagri code (53.71.03.1010) for a kota, kecamatan or kelurahan;
-        /// repeat for several.
+        /// An area id, a Kemendagri code (53.71.03.1010) for a kota, kecamatan or kelurahan, or
+        /// a kelurahan's RW or RT (53.71.03.1010/001 or 53.71.03.1010/001/002); repeat for several.
         #[arg(long = "area")]
         areas: Vec<String>,
         #[command(flatten)]
@@ -193,10 +193,10 @@ fn run(cli: Cli) -> Result<()> {
             seed,
         } => {
             config.listen = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-            let fresh = config.postgres_url().is_none() && !config.sqlite_path().exists();
             let db = storage::open(&config)?;
             let admin = admin(&*db, &config, &clock, &entropy);
-            if fresh {
+            // Seeded once: a database that already has users is served as it is.
+            if admin.users()?.is_empty() {
                 eprintln!(
                     "Seeding the demo kelurahan ({households} households) into {} ...",
                     config.data_dir.display()

@@ -742,6 +742,34 @@ async fn the_demo_kelurahan_seeds_and_its_kader_logs_in() {
     .await
     .unwrap();
     assert!(summary.records > 500, "{summary:?}");
+    // Areas by code: a kelurahan's RT as code/RW/RT; a kader is not given a kelurahan.
+    let st = s.state.clone();
+    tokio::task::spawn_blocking(move || {
+        let admin = common::admin_of(&st);
+        let rt = ["53.71.03.1010/001/001".to_string()];
+        admin
+            .add_user("kader.baru", "Kader Baru", "kader", &rt, "pw-1234")
+            .unwrap();
+        let nowhere = ["53.71.03.1010/001/099".to_string()];
+        assert!(
+            admin
+                .add_user("kader.x", "X", "kader", &nowhere, "pw-1234")
+                .is_err()
+        );
+        let village = ["53.71.03.1010".to_string()];
+        assert!(
+            admin
+                .add_user("kader.y", "Y", "kader", &village, "pw-1234")
+                .is_err()
+        );
+    })
+    .await
+    .unwrap();
+    let baru = s
+        .login_as("kader.baru", "pw-1234", &new_id())
+        .await
+        .unwrap();
+    assert_eq!(baru.user.areas.len(), 1);
     let k = s
         .login_as(
             "kader.rw001.a",
