@@ -104,6 +104,8 @@ pub struct Globals {
     pub key_file: Option<PathBuf>,
     pub plain: bool,
     pub user: String,
+    /// `--user` was given (else the logged-in user acts, when there is one).
+    pub user_given: bool,
     pub now: Option<String>,
     pub quiet: bool,
 }

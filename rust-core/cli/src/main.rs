@@ -11,6 +11,7 @@ mod import_households;
 mod import_setup;
 mod place;
 mod schedule_views;
+mod sync_cmd;
 mod text;
 mod views;
 mod visit;
@@ -76,9 +77,10 @@ struct Cli {
     /// The database is not encrypted (test and demo data only).
     #[arg(long, global = true)]
     plain: bool,
-    /// Who is working (the username; `init` creates this user as the admin).
-    #[arg(long, global = true, default_value = "admin", value_name = "USERNAME")]
-    user: String,
+    /// Who is working (the username; `init` creates this user as the admin). Default: the user
+    /// logged in on this database with `ilp login`, else admin.
+    #[arg(long, global = true, value_name = "USERNAME")]
+    user: Option<String>,
     /// No progress bar and no timing lines.
     #[arg(long, short, global = true)]
     quiet: bool,
@@ -188,6 +190,20 @@ Examples:
     Check,
     /// Fill a new database with a demo Kelurahan Oesapa, or export demo data as CSV.
     Demo(DemoArgs),
+    /// Log in to a sync server: this database becomes a device of the user (created if missing).
+    /// The password is read from ILP_PASSWORD or standard input.
+    #[command(after_long_help = "\
+Example:
+  ILP_PASSWORD=... ilp --plain --db kader.db login --server http://127.0.0.1:8080 --username kader.rw005.a")]
+    Login(sync_cmd::LoginArgs),
+    /// Forget the login token (the server revokes it); unsynced records stay in the database.
+    Logout,
+    /// Push what waits to the server, then fetch your area's changes; `ilp sync status` shows
+    /// the last sync and refused changes.
+    Sync(sync_cmd::SyncArgs),
+    /// The offline PIN of the user logged in on this database.
+    #[command(subcommand)]
+    Pin(sync_cmd::PinCommand),
     /// WHO z-scores and Permenkes categories for a CSV of child measurements (no database).
     #[command(long_about = growth::HELP)]
     Growth(growth::GrowthArgs),
@@ -463,6 +479,11 @@ enum DemoCommand {
 }
 
 fn acting_user(s: &Session, g: &Globals) -> CliResult<User> {
+    if !g.user_given
+        && let Some(user) = sync_cmd::logged_in_user(&s.store)?
+    {
+        return Ok(user);
+    }
     s.user(&g.user)
 }
 
@@ -471,7 +492,8 @@ fn run(cli: Cli) -> CliResult {
         db: cli.db,
         key_file: cli.key_file,
         plain: cli.plain,
-        user: cli.user,
+        user_given: cli.user.is_some(),
+        user: cli.user.unwrap_or_else(|| "admin".into()),
         now: cli.now,
         quiet: cli.quiet,
     };
@@ -581,6 +603,10 @@ fn run(cli: Cli) -> CliResult {
             views::check(&s)
         }
         Command::Growth(args) => growth::run(&args, g.quiet),
+        Command::Login(args) => sync_cmd::login(&g, &args),
+        Command::Logout => sync_cmd::logout(&g),
+        Command::Sync(args) => sync_cmd::sync(&g, &args),
+        Command::Pin(what) => sync_cmd::pin(&g, &what),
         Command::Demo(d) => match d.command {
             None => demo_fill::fill(&g, &d.fill.config(&g)?),
             Some(DemoCommand::ExportCsv {

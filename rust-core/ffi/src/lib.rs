@@ -11,6 +11,7 @@ mod error;
 mod family_index;
 mod forms;
 mod growth_chart;
+mod sync;
 mod views;
 mod worklist;
 
@@ -21,6 +22,7 @@ pub use error::IlpError;
 pub use family_index::*;
 pub use forms::*;
 pub use growth_chart::*;
+pub use sync::*;
 pub use views::*;
 pub use worklist::*;
 
@@ -31,7 +33,7 @@ use ilp_store::{
     pregnancies, search, users,
 };
 use std::collections::HashSet;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use time::{Date, UtcOffset};
 
 /// The core library's version, for the app's about screen.
@@ -83,11 +85,13 @@ pub struct OutboxStatus {
 /// WAL snapshot, writes in one transaction), so apps call it off the main thread.
 #[derive(uniffi::Object)]
 pub struct IlpCore {
-    store: Store,
+    store: Arc<Store>,
     user: User,
     offset: UtcOffset,
     scope: RwLock<HashSet<AreaId>>,
     status: OpenStatus,
+    /// The running sync's cancel handle, if one runs.
+    sync_cancel: Mutex<Option<ilp_sync::engine::CancelToken>>,
 }
 
 fn now() -> Timestamp {
@@ -140,37 +144,75 @@ impl IlpCore {
     }
 }
 
-#[uniffi::export]
+/// Opens the store a config names (the key raw from Keystore/Keychain).
+pub(crate) fn open_store(config: &OpenConfig) -> Result<(Store, ilp_store::OpenReport), IlpError> {
+    let key = DbKey::from_slice(&config.key)?;
+    let device: DeviceId = forms::parse_id("device_id", &config.device_id)?;
+    let offset = utc_offset(config.utc_offset_minutes)?;
+    Ok(Store::open(
+        StoreConfig {
+            path: config.db_path.clone().into(),
+            key: Some(key),
+            device,
+            utc_offset: offset,
+        },
+        Box::new(OsEntropy),
+        now(),
+    )?)
+}
+
+fn utc_offset(minutes: i32) -> Result<UtcOffset, IlpError> {
+    UtcOffset::from_whole_seconds(minutes * 60)
+        .map_err(|_| error::validation("utc_offset_minutes", "must be within ±24 hours"))
+}
+
+/// The user working on a store: a user record synced to it, else (right after the first online
+/// login, before the first sync brought the user records) the user as the server described them.
+fn user_of(store: &Store, username: &str) -> Result<User, IlpError> {
+    if let Some(u) = store.read(|c| users::find_by_username(c, username))? {
+        return if u.active {
+            Ok(u)
+        } else {
+            Err(IlpError::Auth {
+                reason: "this user is disabled".into(),
+            })
+        };
+    }
+    let session = ilp_sync::session::load_session(store)?;
+    match session {
+        Some(s) if s.user.username.eq_ignore_ascii_case(username) => Ok(User {
+            id: forms::parse_id("user.id", &s.user.id)?,
+            username: s.user.username,
+            display_name: s.user.display_name,
+            role: ilp_model::Role::parse("user.role", &s.user.role)
+                .map_err(|e| error::validation(e.field, e.reason))?,
+            areas: s
+                .user
+                .areas
+                .iter()
+                .map(|a| forms::parse_id("user.areas", a))
+                .collect::<Result<_, _>>()?,
+            active: true,
+        }),
+        _ => Err(IlpError::Auth {
+            reason: "unknown or inactive user on this phone".into(),
+        }),
+    }
+}
+
 impl IlpCore {
-    /// Opens (creating or upgrading) the database for `username` on this device.
-    #[uniffi::constructor]
-    pub fn open(config: OpenConfig) -> Result<Arc<Self>, IlpError> {
-        let key = DbKey::from_slice(&config.key)?;
-        let device: DeviceId = forms::parse_id("device_id", &config.device_id)?;
-        let offset = UtcOffset::from_whole_seconds(config.utc_offset_minutes * 60)
-            .map_err(|_| error::validation("utc_offset_minutes", "must be within ±24 hours"))?;
-        let (store, report) = Store::open(
-            StoreConfig {
-                path: config.db_path.into(),
-                key: Some(key),
-                device,
-                utc_offset: offset,
-            },
-            Box::new(OsEntropy),
-            now(),
-        )?;
-        let user = store
-            .read(|c| users::find_by_username(c, &config.username))?
-            .filter(|u| u.active)
-            .ok_or_else(|| IlpError::Auth {
-                reason: "unknown or inactive user on this phone".into(),
-            })?;
+    pub(crate) fn with_store(
+        (store, report): (Store, ilp_store::OpenReport),
+        config: &OpenConfig,
+    ) -> Result<Arc<Self>, IlpError> {
+        let offset = utc_offset(config.utc_offset_minutes)?;
+        let user = user_of(&store, &config.username)?;
         let scope: HashSet<AreaId> = store
             .read(|c| users::scope_rts(c, &user))?
             .into_iter()
             .collect();
         let core = Arc::new(Self {
-            store,
+            store: Arc::new(store),
             user,
             offset,
             scope: RwLock::new(scope),
@@ -179,6 +221,7 @@ impl IlpCore {
                 migrated_from: report.migrated_from,
                 moved_aside_path: report.moved_aside.map(|p| p.display().to_string()),
             },
+            sync_cancel: Mutex::new(None),
         });
         // The name index takes a moment to build on a large database; build it on a thread of
         // our own so the first search is quick and the caller's thread is not held.
@@ -194,6 +237,32 @@ impl IlpCore {
                 reason: format!("cannot start a thread: {e}"),
             })?;
         Ok(core)
+    }
+
+    /// Re-reads the RTs in scope (after a sync brought areas or changed the assignment).
+    pub(crate) fn refresh_scope(&self) -> Result<(), IlpError> {
+        let user = self
+            .store
+            .read(|c| users::find_by_username(c, &self.user.username))?
+            .unwrap_or_else(|| self.user.clone());
+        let rts: HashSet<AreaId> = self
+            .store
+            .read(|c| users::scope_rts(c, &user))?
+            .into_iter()
+            .collect();
+        *self.scope.write().unwrap_or_else(|p| p.into_inner()) = rts;
+        Ok(())
+    }
+}
+
+#[uniffi::export]
+impl IlpCore {
+    /// Opens (creating or upgrading) the database for `username` on this device. The user must
+    /// have logged in online once on this store (see `login_online`) or be a user of it.
+    #[uniffi::constructor]
+    pub fn open(config: OpenConfig) -> Result<Arc<Self>, IlpError> {
+        let store = open_store(&config)?;
+        Self::with_store(store, &config)
     }
 
     pub fn open_status(&self) -> OpenStatus {

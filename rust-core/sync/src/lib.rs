@@ -1,10 +1,24 @@
-//! The sync wire protocol shared by the device and the server, and the device side of building a
-//! push batch from the outbox. The transport (HTTP client, server) comes with the sync issue; the
-//! messages, their version and their bounds are fixed here so both ends compile against one
-//! definition.
+//! The sync wire protocol shared by the device and the server (`protocol`, always built), and the
+//! device side (feature `client`, the default): push batches from the outbox, the HTTP client, the
+//! sync engine that pushes, pulls and follows the feed, and the offline PIN. PROTOCOL.md beside
+//! this crate is the contract between the two ends.
 
 pub mod protocol;
+
+#[cfg(feature = "client")]
 pub mod push;
+#[cfg(feature = "client")]
+pub use push::{PushLimits, build_push_batch};
 
 pub use protocol::*;
-pub use push::{PushLimits, build_push_batch};
+
+#[cfg(feature = "client")]
+pub mod backoff;
+#[cfg(feature = "client")]
+pub mod engine;
+#[cfg(feature = "client")]
+pub mod error;
+#[cfg(feature = "client")]
+pub mod http;
+#[cfg(feature = "client")]
+pub mod session;
