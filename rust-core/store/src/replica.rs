@@ -257,7 +257,8 @@ fn sql_of(i: usize) -> &'static Sql {
                 };
                 let marks: Vec<String> = (2..n + 2).map(|i| format!("?{i}")).collect();
                 let insert = format!(
-                    "INSERT INTO {} (id, {}, hlc_fields, {extra}) VALUES (?1, {}, ?{}, {extra_values})",
+                    "INSERT INTO {} (id, {}, hlc_fields, {extra}) VALUES (?1, {}, ?{}, {extra_values})
+                     ON CONFLICT(id) DO NOTHING",
                     s.table,
                     cols.join(", "),
                     marks.join(", "),
@@ -297,6 +298,12 @@ fn effective<'c>(clocks: &'c Clocks, field: &str) -> Option<&'c str> {
 }
 
 fn clocks_text(clocks: &Clocks) -> String {
+    // A creation's map (one stamp) is most of a first sync: stamps need no JSON escaping.
+    if clocks.len() == 1
+        && let Some(star) = clocks.get("*")
+    {
+        return format!("{{\"*\":\"{star}\"}}");
+    }
     serde_json::to_string(clocks).expect("a map of strings serialises")
 }
 
@@ -543,14 +550,25 @@ struct Page {
 
 fn apply_upsert(wtx: &mut WriteTx<'_>, page: &mut Page, u: Upsert) -> Result<Outcome> {
     let spec = u.spec;
+    let full = u.fields.len() == spec.fields.len();
+    // A full upsert is most often a creation (a first sync, a snapshot): try the insert first and
+    // read the stored record only when there is one, saving a look-up per new record.
+    if full && !page.orphans_exist && create(wtx, page, &u)? {
+        return Ok(Outcome::Applied);
+    }
     let stored = load(wtx.conn(), &u)?;
     let Some(stored) = stored else {
-        if u.fields.len() < spec.fields.len() {
+        if !full {
             keep_orphan(wtx.conn(), &u)?;
             page.orphans_exist = true;
             return Ok(Outcome::Orphaned);
         }
-        create(wtx, page, u)?;
+        if !create(wtx, page, &u)? {
+            return Err(StoreError::Malformed(format!(
+                "{} {} could be neither read nor inserted",
+                spec.entity, u.id
+            )));
+        }
         return Ok(Outcome::Applied);
     };
     let old = stored.values.clone();
@@ -581,8 +599,9 @@ fn apply_upsert(wtx: &mut WriteTx<'_>, page: &mut Page, u: Upsert) -> Result<Out
     Ok(Outcome::Applied)
 }
 
-/// Creates a record from a full upsert, folding in fields pulled before it.
-fn create(wtx: &mut WriteTx<'_>, page: &Page, u: Upsert) -> Result<()> {
+/// Creates a record from a full upsert, folding in fields pulled before it. Returns `false`
+/// (writing nothing) when the record is already stored.
+fn create(wtx: &mut WriteTx<'_>, page: &Page, u: &Upsert) -> Result<bool> {
     let spec = u.spec;
     let n = spec.columns().count();
     let mut values = vec![Value::Null; n];
@@ -626,12 +645,15 @@ fn create(wtx: &mut WriteTx<'_>, page: &Page, u: Upsert) -> Result<()> {
             clocks.insert(field, stamp);
         }
     }
-    write_row(wtx, u.spec_index, &u.id, &values, &clocks, true)?;
+    if write_row(wtx, u.spec_index, &u.id, &values, &clocks, true)? == 0 {
+        return Ok(false);
+    }
     for (i, list) in &lists {
         replace_links(wtx.conn(), spec, &u.id, *i, list)?;
     }
     let all: Vec<usize> = (0..spec.fields.len()).collect();
-    after_change(wtx, spec, &u.id, None, &values, &all)
+    after_change(wtx, spec, &u.id, None, &values, &all)?;
+    Ok(true)
 }
 
 fn write_row(
@@ -641,7 +663,7 @@ fn write_row(
     values: &[Value],
     clocks: &Clocks,
     insert: bool,
-) -> Result<()> {
+) -> Result<usize> {
     let spec = &SPECS[spec_index];
     let sql = sql_of(spec_index);
     let mut params: Vec<Value> = Vec::with_capacity(values.len() + 3);
@@ -654,10 +676,10 @@ fn write_row(
         Value::Text(clocks.values().max().cloned().unwrap_or_default())
     });
     let statement = if insert { &sql.insert } else { &sql.update };
-    wtx.conn()
+    Ok(wtx
+        .conn()
         .prepare_cached(statement)?
-        .execute(rusqlite::params_from_iter(params))?;
-    Ok(())
+        .execute(rusqlite::params_from_iter(params))?)
 }
 
 fn replace_links(
@@ -1056,6 +1078,18 @@ mod tests {
             serde_json::json!([b, a])
         );
         assert!(normalize(&field("sex", Kind::Code(is_sex), true), &Json::from("x")).is_err());
+    }
+
+    #[test]
+    fn a_creation_stamp_map_is_written_as_json_would() {
+        let stamp = "000001795300000000.0000000003.00000000-0000-4000-8000-000000000001";
+        let one = Clocks::from([("*".to_string(), stamp.to_string())]);
+        assert_eq!(clocks_text(&one), serde_json::to_string(&one).unwrap());
+        let two = Clocks::from([
+            ("*".to_string(), stamp.to_string()),
+            ("name".to_string(), stamp.to_string()),
+        ]);
+        assert_eq!(clocks_text(&two), serde_json::to_string(&two).unwrap());
     }
 
     #[test]
