@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 
+pub mod model;
 pub mod proxy;
 
 /// The demo's documented password of a user.
@@ -226,7 +227,10 @@ impl Device {
 
     /// Closes the store and opens it again, as after the app was killed.
     pub fn reopen(&mut self) {
-        let store = open_device_store(&self.path, self.device, self.clock.now(), 99);
+        // A fresh entropy seed: a reopened store that drew the same ids again would collide
+        // with its own earlier records (and with other reopened devices).
+        let seed = uuid::Uuid::new_v4().as_u64_pair().0;
+        let store = open_device_store(&self.path, self.device, self.clock.now(), seed);
         let syncer = Syncer::new(Arc::new(store), self.clock.clone(), self.options);
         let old = std::mem::replace(&mut self.syncer, syncer);
         drop(old);

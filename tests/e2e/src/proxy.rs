@@ -79,6 +79,11 @@ impl Proxy {
         self.shared.plan.lock().unwrap().extend(faults);
     }
 
+    /// Forgets the faults not yet used, so the next requests pass.
+    pub fn clear_plan(&self) {
+        self.shared.plan.lock().unwrap().clear();
+    }
+
     /// (path, fault) of every request so far.
     pub fn seen(&self) -> Vec<(String, Fault)> {
         self.shared.seen.lock().unwrap().clone()
