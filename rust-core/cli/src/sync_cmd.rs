@@ -38,6 +38,9 @@ pub struct SyncArgs {
     /// Changes per pull page.
     #[arg(long, default_value_t = 2000, value_name = "N")]
     pub page: u32,
+    /// Records per snapshot page (first sync).
+    #[arg(long, default_value_t = 5000, value_name = "N")]
+    pub snapshot_page: u32,
 }
 
 #[derive(Subcommand, Debug)]
@@ -195,6 +198,7 @@ pub fn sync(g: &Globals, args: &SyncArgs) -> CliResult {
     }
     let options = SyncOptions {
         pull_page: args.page,
+        snapshot_page: args.snapshot_page,
         snapshot_first: !args.no_snapshot,
         ..SyncOptions::default()
     };
