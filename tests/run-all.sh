@@ -2,9 +2,12 @@
 # Every test of the project, as CI runs it on a fresh clone: installs what it needs (Debian
 # packages, the Kotlin compiler from npm, JNA/JUnit from Maven Central, swiftlang in a trixie
 # chroot), reusing what is already there, then runs
-#   1. the Rust workspace tests (model, rules, store, sync, ffi, demo, cli),
+#   1. the Rust workspace tests (model, rules, store, sync, ffi, demo, cli, server and the end-to-end
+#      sync tests in tests/e2e, all on SQLite),
 #   2. the CSV import acceptance check (5,000 households with bad rows, release `ilp`),
-#   3. the Kotlin (JVM) binding tests, 4. the Swift (Linux) binding tests.
+#   3. the server's and the end-to-end sync suites again on a throwaway PostgreSQL cluster,
+#   4. the README's demo server and walk-through (tests/walkthrough.sh),
+#   5. the Kotlin (JVM) binding tests, 6. the Swift (Linux) binding tests.
 # Ends with one line "all: N passed, M failed"; non-zero exit if anything failed.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -53,6 +56,28 @@ if [[ -n "$i" ]]; then
 else
     failed=$((failed + 1)); status=1
 fi
+
+# count_from LOG PREFIX: adds the "PREFIX: N passed, M failed" line of a script's log to the totals.
+count_from() {
+    local line
+    line=$(grep -Eo "^$2: [0-9]+ passed, [0-9]+ failed" "$1" | tail -1 || true)
+    if [[ -n "$line" ]]; then
+        passed=$((passed + $(awk '{print $2}' <<<"$line"))); failed=$((failed + $(awk '{print $4}' <<<"$line")))
+    else
+        failed=$((failed + 1)); status=1
+    fi
+}
+
+log "server: the sync server's and the end-to-end sync suites against PostgreSQL"
+pg_log="$ILP_BUILD_DIR/server-postgres.log"
+if bash tests/server-postgres.sh 2>&1 | tee "$pg_log" | grep -E '^(test result|server-postgres:|---- |test .* FAILED)'; then :; fi
+grep -q '^server-postgres: [0-9]* passed, 0 failed' "$pg_log" || status=1
+count_from "$pg_log" server-postgres
+
+log "walkthrough: the README's demo server and device walk-through, as written"
+walk_log="$ILP_BUILD_DIR/walkthrough.log"
+if bash tests/walkthrough.sh 2>&1 | tee "$walk_log"; then :; else status=1; fi
+count_from "$walk_log" walkthrough
 
 bind_log="$ILP_BUILD_DIR/bindings-tests.log"
 if bash tests/bindings.sh 2>&1 | tee "$bind_log"; then :; else status=1; fi

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The sync server's test suite (cargo test -p ilp-server) against a real PostgreSQL: installs
+# The sync server's test suite and the end-to-end sync tests (cargo test -p ilp-server -p ilp-e2e)
+# against a real PostgreSQL: installs
 # PostgreSQL from Debian if missing, starts a throwaway cluster in a temporary directory on a free
 # loopback port (as the `postgres` user, or `nobody`, when run as root: PostgreSQL refuses to run
 # as root), runs the suite with ILP_TEST_DATABASE_URL (each test makes its own schema), and stops
@@ -50,7 +51,7 @@ as_db_user "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U ilp ilp_test
 export ILP_TEST_DATABASE_URL="postgres://ilp@127.0.0.1:$PORT/ilp_test"
 test_log="$WORK/cargo-test.log"
 set +e
-cargo test -p ilp-server 2>&1 | tee "$test_log" | grep -E '^(test result|error|failures:|---- |test .* FAILED)'
+cargo test -p ilp-server -p ilp-e2e 2>&1 | tee "$test_log" | grep -E '^(test result|error|failures:|---- |test .* FAILED)'
 rc=${PIPESTATUS[0]}
 set -e
 n_passed=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$test_log" | awk '{s+=$4} END {print s+0}')
