@@ -11,6 +11,9 @@ log() { echo "bindings: $*" >&2; }
 start=$SECONDS
 bash "$REPO/tests/lib/build-core.sh"
 export ILP_SKIP_BUILD=1
+# Both suites' sync tests talk to one demo server on loopback.
+source "$REPO/tests/lib/demo-server.sh"
+ensure_demo_server
 
 failed=()
 t=$SECONDS

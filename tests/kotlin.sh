@@ -15,6 +15,9 @@ log() { echo "kotlin: $*" >&2; }
 if [[ "${ILP_SKIP_BUILD:-}" != 1 ]]; then bash "$REPO/tests/lib/build-core.sh"; fi
 TOOLCHAIN="$(bash "$REPO/tests/lib/kotlin-toolchain.sh")"
 eval "$TOOLCHAIN"
+# The sync tests talk to a demo server (started here unless tests/bindings.sh already did).
+source "$REPO/tests/lib/demo-server.sh"
+ensure_demo_server
 
 TEST_SRC="$REPO/android/core-tests/src/test/kotlin"
 RUNNER_SRC="$REPO/tests/lib/kotlin/JUnitMain.kt"
@@ -39,5 +42,5 @@ if [[ ! -f "$OUT/stamp" || "$(cat "$OUT/stamp")" != "$KEY" ]]; then
     log "compiled ${#SOURCES[@]} files in $((SECONDS - start)) s"
 fi
 
-exec java -Djna.library.path="$BUILD_DIR/lib" -Dilp.core.version="$(cat "$BUILD_DIR/core-version")" \
+java -Djna.library.path="$BUILD_DIR/lib" -Dilp.core.version="$(cat "$BUILD_DIR/core-version")" \
     -cp "$CLASSES:$KOTLIN_LIB/kotlin-stdlib.jar:$CP" id.posyandu.ilp.testrunner.JUnitMainKt "$CLASSES" "$@"

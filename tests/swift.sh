@@ -16,6 +16,8 @@ log() { echo "swift: $*" >&2; }
 if [[ "${ILP_SKIP_BUILD:-}" != 1 ]]; then bash "$REPO/tests/lib/build-core.sh"; fi
 mkdir -p "$BUILD_DIR"; BUILD_DIR="$(cd "$BUILD_DIR" && pwd -P)"
 ROOT="$(bash "$REPO/tests/lib/swift-toolchain.sh")"
+source "$REPO/tests/lib/demo-server.sh"
+ensure_demo_server
 VERSION="$(cat "$BUILD_DIR/core-version")"
 # swift test also runs swift-testing, whose closing line says "0 tests passed" when there are none: turn it
 # off unless some test uses it.
@@ -26,7 +28,7 @@ if ! grep -rqs --include='*.swift' '^import Testing' "$REPO/ios/Tests"; then SWI
 # unmounts on an ordinary exit as well. A lock keeps two runs from sharing the chroot's mount points.
 exec 9>"$ROOT.lock"
 flock 9
-exec unshare --mount --propagation private bash -euo pipefail -c '
+unshare --mount --propagation private bash -euo pipefail -c '
     ROOT="$1" REPO="$2" BUILD_DIR="$3" VERSION="$4"; shift 4
     MOUNTED=()
     cleanup() { for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do umount "${MOUNTED[i]}" 2>/dev/null || umount -l "${MOUNTED[i]}"; done; }
@@ -43,7 +45,7 @@ exec unshare --mount --propagation private bash -euo pipefail -c '
     done
     status=0
     chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
-        ILP_BUILD_DIR="$BUILD_DIR" ILP_CORE_VERSION="$VERSION" \
+        ILP_BUILD_DIR="$BUILD_DIR" ILP_CORE_VERSION="$VERSION" ILP_TEST_SERVER="${ILP_TEST_SERVER:-}" \
         sh -c "cd \"\$0\"/ios && exec swift test \"\$@\" 2>&1" "$REPO" "$@" |
         awk "!/^\\[[0-9]+\\/[0-9]+\\] /" || status=$?
     exit $status
