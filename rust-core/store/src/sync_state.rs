@@ -197,6 +197,17 @@ impl Store {
         })
     }
 
+    /// Forgets the pull cursor and any snapshot in progress, so the next sync starts the area
+    /// again from a snapshot: when the user's scope grew, the records of the new areas were never
+    /// in this device's feed. Re-applying what the device already has changes nothing (merges are
+    /// idempotent); the outbox is untouched.
+    pub fn restart_feed(&self) -> Result<()> {
+        self.write_plain(|c| {
+            put(c, META_CURSOR, None)?;
+            put(c, META_SNAPSHOT, None)
+        })
+    }
+
     /// Deletes acknowledged outbox entries (after the pull that follows a push has committed);
     /// sequence numbers are never reused. Returns how many.
     pub fn prune_acked(&self) -> Result<usize> {

@@ -436,6 +436,39 @@ impl Syncer {
             self.emit(listener, SyncStage::Pushing, report);
         }
 
+        // The area: a snapshot first time (or after the scope grew), then the feed. A scope that
+        // grows during the pull restarts from a snapshot once, so the new areas' records come.
+        let mut restarted = false;
+        while self
+            .fetch(listener, cancel, &token, &client, &mut session, report)
+            .await?
+        {
+            if restarted {
+                return Err(SyncError::Protocol(
+                    "the user's areas changed twice during one sync; sync again".into(),
+                ));
+            }
+            restarted = true;
+            let store = self.store.clone();
+            blocking(move || Ok(store.restart_feed()?)).await?;
+        }
+
+        let store = self.store.clone();
+        blocking(move || Ok(store.prune_acked()?)).await?;
+        Ok(())
+    }
+
+    /// Snapshot (when there is no cursor) and feed pages until the feed is drained. Returns true
+    /// when the user's scope grew on the way, so the caller restarts from a snapshot.
+    async fn fetch(
+        &self,
+        listener: &dyn ProgressListener,
+        cancel: &CancelToken,
+        token: &str,
+        client: &SyncClient,
+        session: &mut Session,
+        report: &mut SyncReport,
+    ) -> Result<bool, SyncError> {
         // First sync: a snapshot of the area, page by page, resumable.
         let state = self.store.sync_state()?;
         let mut cursor = state.cursor.clone();
@@ -452,7 +485,7 @@ impl Syncer {
                     resume: resume.clone(),
                     max_records: self.options.snapshot_page.clamp(1, MAX_SNAPSHOT_RECORDS),
                 };
-                let (page, wire) = cancel.guard(client.snapshot(&token, &req)).await?;
+                let (page, wire) = cancel.guard(client.snapshot(token, &req)).await?;
                 add(&mut report.wire, wire);
                 report.pages += 1;
                 let n = page.records.len() as u64;
@@ -478,7 +511,9 @@ impl Syncer {
                     .await?;
                 report.snapshot_records += n;
                 report.pulled += n;
-                self.follow_scope(&mut session, &page.areas, report).await?;
+                if self.follow_scope(session, &page.areas, report).await? {
+                    return Ok(true);
+                }
                 self.emit(listener, SyncStage::Snapshot, report);
                 if !page.more {
                     cursor = Some(page.cursor);
@@ -500,7 +535,7 @@ impl Syncer {
                 cursor: cursor.clone(),
                 max_changes: self.options.pull_page.clamp(1, MAX_PULL_CHANGES),
             };
-            let (page, wire) = cancel.guard(client.pull(&token, &req)).await?;
+            let (page, wire) = cancel.guard(client.pull(token, &req)).await?;
             add(&mut report.wire, wire);
             report.pages += 1;
             let n = page.changes.len() as u64;
@@ -519,33 +554,35 @@ impl Syncer {
                 report.pulled += n;
             }
             cursor = Some(page.next_cursor);
-            self.follow_scope(&mut session, &page.areas, report).await?;
+            if self.follow_scope(session, &page.areas, report).await? {
+                return Ok(true);
+            }
             self.emit(listener, SyncStage::Pulling, report);
             if !page.more {
                 break;
             }
         }
 
-        let store = self.store.clone();
-        blocking(move || Ok(store.prune_acked()?)).await?;
-        Ok(())
+        Ok(false)
     }
 
     /// The server says which areas the user now has; when they changed, records that left the
-    /// scope go (those with unacknowledged changes stay until the server has them).
+    /// scope go (those with unacknowledged changes stay until the server has them). Returns
+    /// whether an area was added (its records must come from a snapshot).
     async fn follow_scope(
         &self,
         session: &mut Session,
         areas: &[String],
         report: &mut SyncReport,
-    ) -> Result<(), SyncError> {
+    ) -> Result<bool, SyncError> {
         let mut now_areas = areas.to_vec();
         let mut had = session.user.areas.clone();
         now_areas.sort();
         had.sort();
         if now_areas == had {
-            return Ok(());
+            return Ok(false);
         }
+        let grew = now_areas.iter().any(|a| had.binary_search(a).is_err());
         session.user.areas = areas.to_vec();
         let (role, ids) = user_scope(&session.user)?;
         let store = self.store.clone();
@@ -557,6 +594,6 @@ impl Syncer {
         })
         .await?;
         report.dropped += dropped.households as u64;
-        Ok(())
+        Ok(grew)
     }
 }
