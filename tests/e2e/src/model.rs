@@ -226,15 +226,61 @@ pub struct Reference {
     pub fields: BTreeMap<(String, String, String), (Hlc, Value)>,
     /// Event id -> the device that wrote it.
     pub events: BTreeMap<String, String>,
-    /// Every local write the model was fed: (device, seq).
-    pub writes: usize,
+    /// Every field write the model was fed, in order: (entity id, field, stamp, value, device),
+    /// to explain a failure.
+    pub history: Vec<(String, String, Hlc, Value, String)>,
 }
 
 impl Reference {
+    /// The model of the server's state now: every household and person field with its stamp,
+    /// every event. Long-lived devices that have not synced yet write with stamps older than some
+    /// of these, and lose to them field by field, so the model must start from them.
+    pub fn from_server(server: &DemoServer) -> Reference {
+        let (records, events) = server
+            .state
+            .db
+            .read(|tx| {
+                let mut records = Vec::new();
+                for entity in ["household", "person"] {
+                    records.extend(tx.records(entity)?);
+                }
+                let events = tx.query("SELECT id FROM event", &[])?;
+                Ok((records, events))
+            })
+            .expect("read the server");
+        let mut model = Reference::default();
+        for r in records {
+            let fields: serde_json::Map<String, Value> =
+                serde_json::from_str(&r.fields).expect("fields are JSON");
+            let clocks: BTreeMap<String, String> =
+                serde_json::from_str(&r.clocks).expect("clocks are JSON");
+            for (name, value) in fields {
+                let stamp = clocks
+                    .get(&name)
+                    .or_else(|| clocks.get("*"))
+                    .expect("every field has a stamp")
+                    .parse()
+                    .expect("a stamp");
+                model
+                    .fields
+                    .insert((r.entity.clone(), r.id.clone(), name), (stamp, value));
+            }
+        }
+        for row in events {
+            let id = row
+                .into_iter()
+                .next()
+                .expect("column")
+                .text()
+                .expect("text");
+            model.events.insert(id, "server".into());
+        }
+        model
+    }
+
     /// Takes in the outbox entries of one device's local commits.
     pub fn record(&mut self, device: &str, entries: &[OutboxEntry]) {
         for e in entries {
-            self.writes += 1;
             match e.op {
                 OutboxOp::Append => {
                     let before = self.events.insert(e.entity_id.clone(), device.to_string());
@@ -245,6 +291,13 @@ impl Reference {
                         panic!("an upsert without fields: {}", e.payload);
                     };
                     for (name, value) in fields {
+                        self.history.push((
+                            e.entity_id.clone(),
+                            name.clone(),
+                            e.hlc,
+                            value.clone(),
+                            device.to_string(),
+                        ));
                         let key = (e.entity.clone(), e.entity_id.clone(), name.clone());
                         match self.fields.get(&key) {
                             Some((stamp, _)) if *stamp >= e.hlc => {}
@@ -260,26 +313,35 @@ impl Reference {
 
     /// Checks a replica against the model: each modelled field of a record the replica holds has
     /// the model's value, and each event of a person it holds is there. `complete` replicas (the
-    /// kelurahan's) must hold every modelled record and event.
-    pub fn check(&self, dump: &Dump, complete: bool) -> Result<(), String> {
+    /// kelurahan's) must hold every modelled record and event. A failure names the record's id.
+    pub fn check(&self, dump: &Dump, complete: bool) -> Result<(), (String, String)> {
         for ((entity, id, field), (stamp, value)) in &self.fields {
             let Some(row) = dump[table_of(entity)].get(id) else {
                 if complete {
-                    return Err(format!("{entity} {id} is missing (written at {stamp})"));
+                    return Err((
+                        id.clone(),
+                        format!("{entity} {id} is missing (written at {stamp})"),
+                    ));
                 }
                 continue;
             };
             let have = &row[field.as_str()];
             if !same(have, &as_column(value)) {
-                return Err(format!(
-                    "{entity} {id} field {field}: {have} but the last write ({stamp}) was {value}"
+                return Err((
+                    id.clone(),
+                    format!(
+                        "{entity} {id} field {field}: {have} but the last write ({stamp}) was {value}"
+                    ),
                 ));
             }
         }
         for (id, device) in &self.events {
             if !dump["event"].contains_key(id) {
                 if complete {
-                    return Err(format!("event {id} of device {device} is missing"));
+                    return Err((
+                        id.clone(),
+                        format!("event {id} of device {device} is missing"),
+                    ));
                 }
                 // A partial replica must hold it when it holds the person.
                 continue;
@@ -287,6 +349,42 @@ impl Reference {
         }
         Ok(())
     }
+}
+
+/// A record's story, for a failure message: the model's writes of it, the server's merged record
+/// and its feed entries.
+pub fn explain(server: &DemoServer, model: &Reference, id: &str) -> String {
+    let mut out = String::from("writes (entity id, field, stamp, value, device):\n");
+    for h in model.history.iter().filter(|h| h.0 == id) {
+        out.push_str(&format!("  {} {} {} {}\n", h.1, h.2, h.3, h.4));
+    }
+    let (records, feed) = server
+        .state
+        .db
+        .read(|tx| {
+            let mut records = Vec::new();
+            for entity in ["household", "person"] {
+                records.extend(tx.record(entity, id)?);
+            }
+            let feed = tx.query(
+                "SELECT seq, scope_key, op, hlc, payload, origin_device FROM feed
+                 WHERE entity_id = $1 ORDER BY seq",
+                &[id.into()],
+            )?;
+            Ok((records, feed))
+        })
+        .expect("read the server");
+    for r in records {
+        out.push_str(&format!(
+            "server record: {}\n  clocks {}\n",
+            r.fields, r.clocks
+        ));
+    }
+    out.push_str("feed:\n");
+    for row in feed {
+        out.push_str(&format!("  {row:?}\n"));
+    }
+    out
 }
 
 /// The server's merged households and persons compared with a replica of the whole kelurahan:
@@ -376,4 +474,36 @@ pub fn feed_count(server: &DemoServer, entity_id: &str) -> i64 {
             Ok(rows[0][0].int()?)
         })
         .expect("count feed entries")
+}
+
+/// The RTs the user logged in on `device` reads, from the device's own area tree.
+pub fn readable_rts_of(device: &Device) -> Vec<AreaId> {
+    let areas = session_areas(device);
+    let tree: Vec<(String, Option<String>, String)> = device
+        .store()
+        .read(|c| {
+            let mut stmt = c.prepare("SELECT id, parent_id, level FROM area ORDER BY id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .expect("read the area tree");
+    let parent: BTreeMap<&str, Option<&str>> = tree
+        .iter()
+        .map(|(id, p, _)| (id.as_str(), p.as_deref()))
+        .collect();
+    tree.iter()
+        .filter(|(_, _, level)| level == "rt")
+        .filter(|(id, _, _)| {
+            let mut at = Some(id.as_str());
+            for _ in 0..16 {
+                match at {
+                    Some(a) if areas.iter().any(|x| x == a) => return true,
+                    Some(a) => at = parent.get(a).copied().flatten(),
+                    None => return false,
+                }
+            }
+            false
+        })
+        .map(|(id, _, _)| id.parse().expect("area id"))
+        .collect()
 }
