@@ -396,7 +396,7 @@ impl Syncer {
         report: &mut SyncReport,
     ) -> Result<(), SyncError> {
         let mut session = session::load_session(&self.store)?.ok_or(SyncError::NoSession)?;
-        let token = session.token_at(self.clock.now())?.to_string();
+        let token = session.token()?.to_string();
         let client = SyncClient::new(&session.server_url)?;
 
         // Push: everything pending, batch by batch, each acknowledged before the next.

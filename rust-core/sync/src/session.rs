@@ -23,6 +23,17 @@ pub struct Session {
 }
 
 impl Session {
+    /// The token to send, whatever the phone's clock says of its expiry: the server judges that by
+    /// its own clock (`401 token_expired`). A phone whose date is wrong would otherwise be told to
+    /// log in again, forever, instead of to fix its date.
+    pub fn token(&self) -> Result<&str, SyncError> {
+        self.token.as_deref().ok_or_else(|| SyncError::Auth {
+            code: "logged_out".into(),
+            message: "log in online to sync".into(),
+        })
+    }
+
+    /// The token if it has not expired by the phone's clock (what the app shows before a sync).
     pub fn token_at(&self, now: Timestamp) -> Result<&str, SyncError> {
         match &self.token {
             None => Err(SyncError::Auth {
