@@ -515,6 +515,30 @@ impl Store {
         self.read(|c| outbox::pending(c, after_seq, limit))
     }
 
+    /// The server has just accepted this phone's time (`now`, a push within the drift bound), so
+    /// the phone's clock is right. A last stamp further ahead of it than the drift bound was made
+    /// while the clock was wrong (a date set a year ahead, since fixed); stamps continuing from it
+    /// would be refused by the server (`clock_ahead`) for as long as the clock had been ahead. The
+    /// clock restarts from `now`. Returns whether it did.
+    pub fn clock_confirmed(&self, now: Timestamp) -> Result<bool> {
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let w = guard.as_mut().ok_or(StoreError::Closed)?;
+        if w.clock.last().wall_ms - now.millis() <= DEFAULT_MAX_DRIFT_MS {
+            return Ok(false);
+        }
+        let restart = ilp_model::Hlc {
+            wall_ms: now.millis(),
+            counter: 0,
+            device: self.config.device,
+        };
+        w.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [META_HLC, &restart.to_string()],
+        )?;
+        w.clock = HlcClock::resume(self.config.device, Some(restart), DEFAULT_MAX_DRIFT_MS);
+        Ok(true)
+    }
+
     /// The last HLC stamp issued or observed by this device.
     pub fn clock_last(&self) -> Result<ilp_model::Hlc> {
         let guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());

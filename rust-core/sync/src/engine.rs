@@ -432,7 +432,14 @@ impl Syncer {
             report.pushed += sent;
             let store = self.store.clone();
             let through = resp.stored_through;
-            blocking(move || Ok(store.record_push_result(through, &refusals)?)).await?;
+            blocking(move || {
+                store.record_push_result(through, &refusals)?;
+                // The server took the phone's time: a clock left far ahead by a wrong date
+                // restarts, so what is recorded from now on is not refused.
+                store.clock_confirmed(now)?;
+                Ok(())
+            })
+            .await?;
             self.emit(listener, SyncStage::Pushing, report);
         }
 
