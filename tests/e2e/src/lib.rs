@@ -147,6 +147,11 @@ impl TestClock {
     pub fn new(ms: i64) -> Self {
         Self(AtomicI64::new(ms))
     }
+
+    /// Sets the phone's date and time (a user who set it wrong, or fixed it).
+    pub fn set(&self, ms: i64) {
+        self.0.store(ms, Ordering::SeqCst);
+    }
 }
 
 impl Clock for TestClock {
