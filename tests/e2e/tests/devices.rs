@@ -3,36 +3,13 @@
 //! All replicas end identical (the kader's on her RTs), equal to the server's merged record, and
 //! nothing is lost or doubled.
 
+use ilp_e2e::model::edit_household;
 use ilp_e2e::{DemoServer, Device, dump, first_difference, restrict};
 use ilp_model::{HouseholdId, JknStatus, PersonId, VisitKind};
 use ilp_store::events::{VisitInput, record_visit};
-use ilp_store::households::{self, get_household};
 use ilp_store::input::HouseholdInput;
 use ilp_sync::engine::SyncOptions;
 use std::collections::BTreeSet;
-
-fn household_input(store: &ilp_store::Store, id: HouseholdId) -> HouseholdInput {
-    let h = store.read(|c| get_household(c, id)).unwrap();
-    HouseholdInput {
-        rt: h.rt,
-        kk_number: h.kk_number.map(|k| k.as_str().to_string()),
-        address: h.address,
-        gps: h.gps.map(|g| (g.lat, g.lon)),
-        jkn: h.jkn,
-        clean_water: h.clean_water,
-        healthy_latrine: h.healthy_latrine,
-        notes: h.notes,
-    }
-}
-
-fn edit(device: &Device, id: HouseholdId, change: impl FnOnce(&mut HouseholdInput)) {
-    let mut input = household_input(device.store(), id);
-    change(&mut input);
-    device
-        .store()
-        .write(&device.write_ctx(), |w| households::edit(w, id, &input))
-        .unwrap();
-}
 
 /// Records a home visit with a note; returns every event id it made.
 fn visit(device: &Device, person: PersonId, note: &str) -> Vec<String> {
@@ -97,15 +74,15 @@ async fn scenario(order: [usize; 3]) {
         .unwrap();
 
     // Offline, all three: the address by everyone, one more field each, a visit each.
-    edit(&devices[0], household, |h| {
+    edit_household(&devices[0], household, |h| {
         h.address = Some("Jl. Kader 1".into());
         h.jkn = JknStatus::Pbi;
     });
-    edit(&devices[1], household, |h| {
+    edit_household(&devices[1], household, |h| {
         h.address = Some("Jl. Bidan 2".into());
         h.notes = Some("anjing galak".into());
     });
-    edit(&devices[2], household, |h| {
+    edit_household(&devices[2], household, |h| {
         h.address = Some("Jl. Supervisor 3".into());
         h.clean_water = Some(true);
     });

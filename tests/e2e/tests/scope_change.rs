@@ -2,10 +2,9 @@
 //! area, except one whose change the server has not accepted (it stays, with the refusal on the
 //! sync screen), and brings the households of her new RT from a fresh snapshot.
 
+use ilp_e2e::model::edit_household;
 use ilp_e2e::{DemoServer, Device, dump};
 use ilp_model::HouseholdId;
-use ilp_store::households::{self, get_household};
-use ilp_store::input::HouseholdInput;
 use ilp_sync::engine::SyncOptions;
 use std::collections::BTreeSet;
 
@@ -48,23 +47,9 @@ async fn a_reassigned_kader_drops_the_old_rt_keeps_unaccepted_changes_and_gets_t
         .unwrap()
         .parse()
         .unwrap();
-    let h = kader.store().read(|c| get_household(c, household)).unwrap();
-    let input = HouseholdInput {
-        rt: h.rt,
-        kk_number: h.kk_number.map(|k| k.as_str().to_string()),
-        address: Some("Jl. Baru No. 1".into()),
-        gps: h.gps.map(|g| (g.lat, g.lon)),
-        jkn: h.jkn,
-        clean_water: h.clean_water,
-        healthy_latrine: h.healthy_latrine,
-        notes: h.notes,
-    };
-    kader
-        .store()
-        .write(&kader.write_ctx(), |w| {
-            households::edit(w, household, &input)
-        })
-        .unwrap();
+    edit_household(&kader, household, |h| {
+        h.address = Some("Jl. Baru No. 1".into())
+    });
 
     assign(&rt_b);
     let report = kader.sync().await.unwrap();
