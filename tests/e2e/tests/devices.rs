@@ -7,7 +7,6 @@ use ilp_e2e::model::edit_household;
 use ilp_e2e::{DemoServer, Device, dump, first_difference, restrict};
 use ilp_model::{HouseholdId, JknStatus, PersonId, VisitKind};
 use ilp_store::events::{VisitInput, record_visit};
-use ilp_store::input::HouseholdInput;
 use ilp_sync::engine::SyncOptions;
 use std::collections::BTreeSet;
 
