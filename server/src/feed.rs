@@ -56,6 +56,7 @@ pub fn pull(
     device: &str,
     cursor: Option<&str>,
     max_changes: u32,
+    areas_digest: Option<&str>,
 ) -> Result<PullPage> {
     let head = tx.feed_head(false)?;
     let after = parse_cursor(cursor, head)?;
@@ -83,7 +84,11 @@ pub fn pull(
         changes,
         next_cursor: cursor_text(next),
         more,
-        areas: tx.user_areas(&principal.user_id)?,
+        areas: {
+            let areas = tx.user_areas(&principal.user_id)?;
+            (areas_digest != Some(ilp_sync::protocol::areas_digest(&areas).as_str()))
+                .then_some(areas)
+        },
     })
 }
 

@@ -27,6 +27,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 use std::time::Instant;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::Predicate as _;
 
 /// What every handler shares.
 pub struct AppState {
@@ -38,6 +39,9 @@ pub struct AppState {
 }
 
 type Shared = State<Arc<AppState>>;
+
+/// Answers smaller than this go uncompressed.
+const COMPRESS_FROM_BYTES: u16 = 1024;
 
 /// Ids and counts a handler reports for the request's log line.
 #[derive(Clone, Debug, Default)]
@@ -71,7 +75,15 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .gzip(true)
                 .zstd(true)
                 .no_br()
-                .no_deflate(),
+                .no_deflate()
+                // Small answers (an idle pull, a push acknowledgement) gain nothing from gzip:
+                // its header and the extra response headers cost what it saves.
+                .compress_when(
+                    tower_http::compression::predicate::SizeAbove::new(COMPRESS_FROM_BYTES)
+                        .and(tower_http::compression::predicate::NotForContentType::GRPC)
+                        .and(tower_http::compression::predicate::NotForContentType::IMAGES)
+                        .and(tower_http::compression::predicate::NotForContentType::SSE),
+                ),
         )
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
@@ -344,6 +356,7 @@ async fn pull(State(s): Shared, headers: HeaderMap, raw: axum::body::Body) -> Re
                     &session.device_id,
                     req.cursor.as_deref(),
                     req.max_changes,
+                    req.areas_digest.as_deref(),
                 )
             })?;
             Ok((session, page))

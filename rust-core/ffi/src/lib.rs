@@ -92,6 +92,8 @@ pub struct IlpCore {
     status: OpenStatus,
     /// The running sync's cancel handle, if one runs.
     sync_cancel: Mutex<Option<ilp_sync::engine::CancelToken>>,
+    /// The store's sync, kept so its HTTP connections are reused from one sync to the next.
+    syncer: ilp_sync::engine::Syncer,
 }
 
 fn now() -> Timestamp {
@@ -211,8 +213,10 @@ impl IlpCore {
             .read(|c| users::scope_rts(c, &user))?
             .into_iter()
             .collect();
+        let store = Arc::new(store);
         let core = Arc::new(Self {
-            store: Arc::new(store),
+            syncer: sync::syncer_for(Arc::clone(&store)),
+            store,
             user,
             offset,
             scope: RwLock::new(scope),

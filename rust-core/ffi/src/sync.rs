@@ -116,6 +116,11 @@ impl engine::Clock for PhoneClock {
     }
 }
 
+/// The sync of a phone's store with the phone's clock and the default options.
+pub(crate) fn syncer_for(store: Arc<ilp_store::Store>) -> Syncer {
+    Syncer::new(store, Arc::new(PhoneClock), SyncOptions::default())
+}
+
 struct Forward(Arc<dyn SyncListener>);
 
 impl engine::ProgressListener for Forward {
@@ -179,11 +184,7 @@ impl IlpCore {
     ) -> Result<SyncSummary, IlpError> {
         let cancel = CancelToken::new();
         *self.sync_cancel.lock().unwrap_or_else(|e| e.into_inner()) = Some(cancel.clone());
-        let syncer = Syncer::new(
-            Arc::clone(&self.store),
-            Arc::new(PhoneClock),
-            SyncOptions::default(),
-        );
+        let syncer = &self.syncer;
         let mut seed = now().millis() as u64 | 1;
         let mut random = move || {
             seed ^= seed << 13;
@@ -210,12 +211,7 @@ impl IlpCore {
     /// Logs out: the server revokes the token when it can be reached; unsynced records stay and
     /// go with the next login's sync.
     pub async fn logout(self: Arc<Self>) -> Result<(), IlpError> {
-        let syncer = Syncer::new(
-            Arc::clone(&self.store),
-            Arc::new(PhoneClock),
-            SyncOptions::default(),
-        );
-        Ok(syncer.logout().await?)
+        Ok(self.syncer.logout().await?)
     }
 }
 

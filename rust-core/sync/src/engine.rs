@@ -11,7 +11,7 @@ use crate::error::SyncError;
 use crate::http::{SyncClient, WireStats};
 use crate::protocol::{
     FeedChange, LoginRequest, MAX_PULL_CHANGES, MAX_SNAPSHOT_RECORDS, Op, PROTOCOL_VERSION,
-    PullRequest, SnapshotRequest, SnapshotResume,
+    PullRequest, SnapshotRequest, SnapshotResume, areas_digest,
 };
 use crate::push::{PushLimits, build_push_batch};
 use crate::session::{self, Session};
@@ -161,6 +161,9 @@ pub struct Syncer {
     store: Arc<Store>,
     clock: Arc<dyn Clock>,
     options: SyncOptions,
+    /// One HTTP client for the Syncer's life: its connections (and TLS sessions) are reused
+    /// from one sync to the next instead of a new handshake every time.
+    client: std::sync::Mutex<Option<SyncClient>>,
 }
 
 async fn blocking<T: Send + 'static>(
@@ -212,7 +215,20 @@ impl Syncer {
             store,
             clock,
             options,
+            client: std::sync::Mutex::new(None),
         }
+    }
+
+    /// The client for `server_url`, kept from the last sync when it is the same server.
+    fn client_for(&self, server_url: &str) -> Result<SyncClient, SyncError> {
+        let base = crate::http::normalize_url(server_url)?;
+        let mut kept = self.client.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = kept.as_ref().filter(|c| c.base_url() == base) {
+            return Ok(c.clone());
+        }
+        let fresh = SyncClient::new(&base)?;
+        *kept = Some(fresh.clone());
+        Ok(fresh)
     }
 
     pub fn store(&self) -> &Arc<Store> {
@@ -236,7 +252,7 @@ impl Syncer {
         secret: &str,
         device_name: Option<String>,
     ) -> Result<Session, SyncError> {
-        let client = SyncClient::new(server_url)?;
+        let client = self.client_for(server_url)?;
         if let Some(existing) = session::load_session(&self.store)?
             && !existing.user.username.eq_ignore_ascii_case(username.trim())
         {
@@ -278,7 +294,7 @@ impl Syncer {
             return Ok(());
         };
         if let Some(token) = &session.token
-            && let Ok(client) = SyncClient::new(&session.server_url)
+            && let Ok(client) = self.client_for(&session.server_url)
         {
             // Offline logout is allowed: the token then expires on its own.
             let _ = client.logout(token).await;
@@ -397,7 +413,7 @@ impl Syncer {
     ) -> Result<(), SyncError> {
         let mut session = session::load_session(&self.store)?.ok_or(SyncError::NoSession)?;
         let token = session.token()?.to_string();
-        let client = SyncClient::new(&session.server_url)?;
+        let client = self.client_for(&session.server_url)?;
 
         // Push: everything pending, batch by batch, each acknowledged before the next.
         self.emit(listener, SyncStage::Pushing, report);
@@ -541,6 +557,7 @@ impl Syncer {
                 device_id: self.store.device().to_string(),
                 cursor: cursor.clone(),
                 max_changes: self.options.pull_page.clamp(1, MAX_PULL_CHANGES),
+                areas_digest: Some(areas_digest(&session.user.areas)),
             };
             let (page, wire) = cancel.guard(client.pull(token, &req)).await?;
             add(&mut report.wire, wire);
@@ -561,7 +578,9 @@ impl Syncer {
                 report.pulled += n;
             }
             cursor = Some(page.next_cursor);
-            if self.follow_scope(session, &page.areas, report).await? {
+            if let Some(areas) = &page.areas
+                && self.follow_scope(session, areas, report).await?
+            {
                 return Ok(true);
             }
             self.emit(listener, SyncStage::Pulling, report);

@@ -36,12 +36,7 @@ pub struct SyncClient {
 impl SyncClient {
     /// `base_url` like `http://127.0.0.1:8080` or `https://sync.puskesmas.example`.
     pub fn new(base_url: &str) -> Result<Self, SyncError> {
-        let base = base_url.trim().trim_end_matches('/').to_string();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(SyncError::InvalidServerUrl(
-                "must start with http:// or https://".into(),
-            ));
-        }
+        let base = normalize_url(base_url)?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(15))
             // A page of 5,000 changes on slow 4G takes a while; a dead link must not hang forever.
@@ -156,6 +151,17 @@ impl SyncClient {
         let body: Option<ErrorBody> = serde_json::from_slice(&bytes).ok();
         Err(SyncError::from_status(status.as_u16(), body))
     }
+}
+
+/// A server address as the client keeps it: trimmed, no trailing slash, http or https.
+pub fn normalize_url(base_url: &str) -> Result<String, SyncError> {
+    let base = base_url.trim().trim_end_matches('/').to_string();
+    if !(base.starts_with("http://") || base.starts_with("https://")) {
+        return Err(SyncError::InvalidServerUrl(
+            "must start with http:// or https://".into(),
+        ));
+    }
+    Ok(base)
 }
 
 fn check_version(protocol: u32) -> Result<(), SyncError> {

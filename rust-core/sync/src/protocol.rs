@@ -159,6 +159,26 @@ pub struct PullRequest {
     /// `None` on a first sync; otherwise the `next_cursor` of the last page committed.
     pub cursor: Option<String>,
     pub max_changes: u32,
+    /// [`areas_digest`] of the areas the device last heard; the page names the areas only when
+    /// they differ, so an idle sync stays small however many areas a user has.
+    #[serde(default)]
+    pub areas_digest: Option<String>,
+}
+
+/// A short digest of a set of area ids (order does not matter): FNV-1a 64 over the sorted ids,
+/// as 16 hex digits. Both ends compute it the same way; it is a change detector, not a secret.
+pub fn areas_digest(areas: &[String]) -> String {
+    let mut sorted: Vec<&str> = areas.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for id in sorted {
+        for b in id.bytes().chain(std::iter::once(b',')) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
 }
 
 /// Server → device: one page; the device commits the page and `next_cursor` together.
@@ -168,9 +188,11 @@ pub struct PullPage {
     pub changes: Vec<FeedChange>,
     pub next_cursor: String,
     pub more: bool,
-    /// The user's scope as the server now holds it (area ids), so a device notices a change of
-    /// assignment and drops what left it once its outbox for that data is acknowledged.
-    pub areas: Vec<String>,
+    /// The user's scope as the server now holds it (area ids), when it differs from what the
+    /// request's `areas_digest` says the device knows: a device notices a change of assignment
+    /// and drops what left it once its outbox for that data is acknowledged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub areas: Option<Vec<String>>,
 }
 
 // ---- snapshot ------------------------------------------------------------------------------
@@ -254,8 +276,23 @@ mod tests {
             changes: vec![],
             next_cursor: "c1.123456789".into(),
             more: false,
-            areas: vec!["6f0c1f7e-8d3a-4b6e-9a51-2f3c4d5e6f70".into()],
+            areas: None,
         };
-        assert!(serde_json::to_vec(&page).unwrap().len() < 200);
+        let text = serde_json::to_string(&page).unwrap();
+        assert!(text.len() < 100, "{text}");
+        assert!(!text.contains("areas"));
+    }
+
+    #[test]
+    fn the_areas_digest_ignores_order_and_sees_a_change() {
+        let a = "6f0c1f7e-8d3a-4b6e-9a51-2f3c4d5e6f70".to_string();
+        let b = "7a1d2e3f-0000-4000-8000-000000000001".to_string();
+        assert_eq!(
+            areas_digest(&[a.clone(), b.clone()]),
+            areas_digest(&[b.clone(), a.clone()])
+        );
+        assert_ne!(areas_digest(std::slice::from_ref(&a)), areas_digest(&[a.clone(), b]));
+        assert_ne!(areas_digest(&[]), areas_digest(&[a]));
+        assert_eq!(areas_digest(&[]).len(), 16);
     }
 }

@@ -9,7 +9,7 @@ use crate::error::{Error, Result, StorageError};
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, IsolationLevel, NoTls, Statement};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 
 const MIGRATIONS: &[&str] = &[r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -53,10 +53,20 @@ struct PgConn {
     statements: HashMap<&'static str, Statement>,
 }
 
+/// The pool: at most `size` connections open at once; a transaction that finds none idle and the
+/// pool full waits for one (on tokio's blocking pool), rather than opening more than PostgreSQL's
+/// `max_connections` allows when a thousand phones sync at once.
 pub struct PgDb {
     url: String,
-    idle: Mutex<Vec<PgConn>>,
-    max_idle: usize,
+    pool: Mutex<Pool>,
+    returned: Condvar,
+    size: usize,
+}
+
+struct Pool {
+    idle: Vec<PgConn>,
+    /// Connections open now, idle or in use.
+    open: usize,
 }
 
 fn connect(url: &str) -> SResult<PgConn> {
@@ -110,9 +120,46 @@ impl PgDb {
         migrate(&mut first.client)?;
         Ok(Self {
             url: url.to_string(),
-            idle: Mutex::new(vec![first]),
-            max_idle: pool_size.max(1),
+            pool: Mutex::new(Pool {
+                idle: vec![first],
+                open: 1,
+            }),
+            returned: Condvar::new(),
+            size: pool_size.max(1),
         })
+    }
+
+    /// An idle connection, a new one while the pool has room, or the next one returned.
+    fn checkout(&self) -> Result<PgConn> {
+        let mut pool = self.pool.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            while let Some(c) = pool.idle.pop() {
+                if !c.client.is_closed() {
+                    return Ok(c);
+                }
+                pool.open -= 1;
+            }
+            if pool.open < self.size {
+                pool.open += 1;
+                drop(pool);
+                return connect(&self.url).map_err(|e| {
+                    self.release(None);
+                    Error::Storage(e)
+                });
+            }
+            pool = self.returned.wait(pool).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Gives a connection back (or, for a closed or failed one, its place in the pool).
+    fn release(&self, conn: Option<PgConn>) {
+        let mut pool = self.pool.lock().unwrap_or_else(|p| p.into_inner());
+        match conn {
+            Some(c) if !c.client.is_closed() => pool.idle.push(c),
+            _ => pool.open -= 1,
+        }
+        drop(pool);
+        self.returned.notify_one();
     }
 }
 
@@ -121,7 +168,8 @@ impl Drop for PgDb {
     /// (where the last handle to the server state may well be dropped): close them on a thread
     /// of their own.
     fn drop(&mut self) {
-        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(|p| p.into_inner()));
+        let pool = self.pool.get_mut().unwrap_or_else(|p| p.into_inner());
+        let idle = std::mem::take(&mut pool.idle);
         if !idle.is_empty() {
             let _ = std::thread::Builder::new()
                 .name("pg-close".into())
@@ -215,11 +263,7 @@ impl Db for PgDb {
     }
 
     fn transaction(&self, write: bool, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-        let pooled = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let mut conn = match pooled {
-            Some(c) if !c.client.is_closed() => c,
-            _ => connect(&self.url)?,
-        };
+        let mut conn = self.checkout()?;
         let out = (|| {
             let PgConn { client, statements } = &mut conn;
             let mut tx = if write {
@@ -244,12 +288,7 @@ impl Db for PgDb {
                 }
             }
         })();
-        if !conn.client.is_closed() {
-            let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-            if idle.len() < self.max_idle {
-                idle.push(conn);
-            }
-        }
+        self.release(Some(conn));
         out
     }
 }
