@@ -51,7 +51,7 @@ as_db_user "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U ilp ilp_test
 export ILP_TEST_DATABASE_URL="postgres://ilp@127.0.0.1:$PORT/ilp_test"
 test_log="$WORK/cargo-test.log"
 set +e
-cargo test -p ilp-server -p ilp-e2e 2>&1 | tee "$test_log" | grep -E '^(test result|error|failures:|---- |test .* FAILED)'
+cargo test --no-fail-fast -p ilp-server -p ilp-e2e 2>&1 | tee "$test_log" | grep -E '^(test result|error|failures:|---- |test .* FAILED)'
 rc=${PIPESTATUS[0]}
 set -e
 n_passed=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$test_log" | awk '{s+=$4} END {print s+0}')

@@ -40,6 +40,27 @@ fn postgres_url() -> Option<String> {
     Some(format!("{base}{sep}options=-csearch_path%3D{schema}"))
 }
 
+/// The server's database as the tests hold it: every transaction runs through
+/// `tokio::task::block_in_place`, so test code may read or administer the server straight from an
+/// async test. The synchronous PostgreSQL client blocks on a runtime of its own, which tokio
+/// forbids on a worker thread; SQLite does not care. Inside the server's own `spawn_blocking`
+/// calls `block_in_place` just runs the closure.
+struct InPlace(Arc<dyn storage::Db>);
+
+impl storage::Db for InPlace {
+    fn backend(&self) -> &'static str {
+        self.0.backend()
+    }
+
+    fn transaction(
+        &self,
+        write: bool,
+        f: &mut dyn FnMut(&mut dyn storage::Tx) -> ilp_server::error::Result<()>,
+    ) -> ilp_server::error::Result<()> {
+        tokio::task::block_in_place(|| self.0.transaction(write, f))
+    }
+}
+
 /// The demo server, seeded, listening on 127.0.0.1 on a free port.
 pub struct DemoServer {
     pub base: String,
@@ -86,7 +107,7 @@ impl DemoServer {
         .await
         .expect("seed task");
         let state = Arc::new(AppState {
-            db,
+            db: Arc::new(InPlace(db)),
             config,
             clock: clock.clone(),
             entropy: Arc::new(OsEntropy),
