@@ -17,8 +17,8 @@
 //! Cases are cheap so that many run: one seeded server serves [`CASES_PER_SERVER`] cases, and its
 //! devices live across cases (long-lived replicas, as phones are); a case uses 2 to 6 of them, and
 //! may replace any by a fresh login (a new phone's first sync amid the others' work), and may read
-//! the end state from a fresh replica instead of the long-lived one. `PROPTEST_CASES` sets the
-//! number of cases.
+//! the end state from a fresh replica instead of the long-lived one. `ILP_INTERLEAVING_CASES` (or
+//! `PROPTEST_CASES`) sets the number of cases.
 
 use ilp_e2e::model::{
     Dump, Reference, check_server_records, edit_household, edit_person_with, explain,
@@ -33,7 +33,8 @@ use ilp_sync::push::PushLimits;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
-/// Cases when `PROPTEST_CASES` is not set: about a minute and a half on the 2-core CI machine.
+/// Cases when neither `ILP_INTERLEAVING_CASES` nor `PROPTEST_CASES` is set: about a minute on the
+/// 2-core machine. CI (tests/run-all.sh) sets `ILP_INTERLEAVING_CASES=2048` for its SQLite run.
 const DEFAULT_CASES: u32 = 256;
 /// Households the demo server is seeded with.
 const HOUSEHOLDS: usize = 8;
@@ -448,9 +449,9 @@ async fn run_ops(w: &mut World, case: &Case, devices: &mut [Device]) -> Result<(
 
 #[test]
 fn random_interleavings_converge_and_lose_nothing() {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
+    let cases = ["ILP_INTERLEAVING_CASES", "PROPTEST_CASES"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().and_then(|s| s.parse().ok()))
         .unwrap_or(DEFAULT_CASES);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
