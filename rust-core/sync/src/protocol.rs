@@ -291,7 +291,10 @@ mod tests {
             areas_digest(&[a.clone(), b.clone()]),
             areas_digest(&[b.clone(), a.clone()])
         );
-        assert_ne!(areas_digest(std::slice::from_ref(&a)), areas_digest(&[a.clone(), b]));
+        assert_ne!(
+            areas_digest(std::slice::from_ref(&a)),
+            areas_digest(&[a.clone(), b])
+        );
         assert_ne!(areas_digest(&[]), areas_digest(&[a]));
         assert_eq!(areas_digest(&[]).len(), 16);
     }
