@@ -38,7 +38,7 @@ log "rust: cargo test (default members; uniffi-bindgen is built by tests/lib/bui
 rust_log="$ILP_BUILD_DIR/rust-tests.log"
 set +e
 # The sync interleavings proptest runs a few thousand cases here (256 elsewhere: about a minute).
-ILP_INTERLEAVING_CASES="${ILP_INTERLEAVING_CASES:-2048}" cargo test 2>&1 | tee "$rust_log" | grep -E '^(test result|error|failures:|---- |test .* FAILED)'
+ILP_INTERLEAVING_CASES="${ILP_INTERLEAVING_CASES:-2048}" cargo test --no-fail-fast 2>&1 | tee "$rust_log" | grep -E '^(test result|error|failures:|---- |test .* FAILED)'
 rust_rc=${PIPESTATUS[0]}
 set -e
 rust_passed=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$rust_log" | awk '{s+=$4} END {print s+0}')

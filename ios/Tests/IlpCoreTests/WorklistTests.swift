@@ -21,6 +21,7 @@ final class WorklistTests: XCTestCase {
 
     func testWorklistDueItemsGrowthChartAndCoverage() throws {
         let core = try IlpCore.open(config: OpenConfig(dbPath: dbPath, key: key, deviceId: deviceId, username: kader, utcOffsetMinutes: 480))
+        try core.prepareSearch()
         let list = try core.worklist(date: day)
         XCTAssertGreaterThan(list.itemCount, 0)
         let keys = list.groups.flatMap { g in g.stops.flatMap { s in s.entries.map { "\($0.item.personId)|\($0.item.key)" } } }

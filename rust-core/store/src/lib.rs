@@ -4,8 +4,9 @@
 
 pub mod areas;
 pub mod coverage;
+mod crypto_exit;
 pub mod due_items;
-pub mod entropy;
+mod entropy;
 pub mod error;
 pub mod events;
 pub mod households;
@@ -82,6 +83,7 @@ impl Store {
         entropy: Box<dyn Entropy>,
         now: Timestamp,
     ) -> Result<(Self, OpenReport)> {
+        crypto_exit::keep_crypto_until_exit();
         let (writer, report) = Self::open_writer(&config, entropy, now)?;
         let reader = open::open_connection(&config.path, config.key.as_ref())?;
         let store = Store {

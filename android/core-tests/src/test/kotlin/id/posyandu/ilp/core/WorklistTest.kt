@@ -31,6 +31,7 @@ class WorklistTest {
     @Test
     fun worklistDueItemsGrowthChartAndCoverage() {
         val core = open()
+        core.prepareSearch()
         val list = core.worklist(day)
         assertTrue(list.itemCount > 0u)
         val keys = list.groups.flatMap { g -> g.stops.flatMap { s -> s.entries.map { it.item.personId to it.item.key } } }
