@@ -14,7 +14,11 @@ log() { echo "walkthrough: $*" >&2; }
 WORK="$(mktemp -d /tmp/ilp-walkthrough.XXXXXX)"
 SERVER_PID=""
 cleanup() {
-    [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    # The killed server's status (143) must not become the script's: errexit applies in traps.
+    if [[ -n "$SERVER_PID" ]]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -15,7 +15,8 @@ ensure_demo_server() {
     "$target/release/ilp-server" demo --data-dir "$dir/data" --port "$port" --households 40 >"$dir/out" 2>&1 &
     ILP_DEMO_SERVER_PID=$!
     ILP_DEMO_SERVER_DIR="$dir"
-    trap 'kill "$ILP_DEMO_SERVER_PID" 2>/dev/null; wait "$ILP_DEMO_SERVER_PID" 2>/dev/null; rm -rf "$ILP_DEMO_SERVER_DIR"' EXIT
+    # The killed server's status (143) must not become the script's: errexit applies in traps.
+    trap 'kill "$ILP_DEMO_SERVER_PID" 2>/dev/null || true; wait "$ILP_DEMO_SERVER_PID" 2>/dev/null || true; rm -rf "$ILP_DEMO_SERVER_DIR"' EXIT
     local i
     for i in $(seq 1 600); do
         grep -q "Stop with Ctrl-C" "$dir/out" 2>/dev/null && break
