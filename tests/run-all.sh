@@ -20,6 +20,16 @@ log() { echo "run-all: $*" >&2; }
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${ILP_TOOLS_DIR:-$HOME/.cache/ilp-tools}/cargo-target}"
 export ILP_BUILD_DIR="${ILP_BUILD_DIR:-$REPO/build}"
 mkdir -p "$CARGO_TARGET_DIR" "$ILP_BUILD_DIR"
+# Incremental caches only help edit-compile loops; on CI they grew the shared target by 16 GB a
+# run and filled the disk mid-run. Stale artefacts of old commits pile up too: start the shared
+# target afresh when the disk it lives on runs low.
+export CARGO_INCREMENTAL=0
+rm -rf "$CARGO_TARGET_DIR/debug/incremental"
+free_gb=$(df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 {print int($4 / 1048576)}')
+if ((free_gb < 20)); then
+    log "only ${free_gb} GB free: removing the shared cargo target $CARGO_TARGET_DIR to rebuild it"
+    rm -rf "${CARGO_TARGET_DIR:?}/debug" "${CARGO_TARGET_DIR:?}/release" "${CARGO_TARGET_DIR:?}/release-unstripped"
+fi
 
 need_pkgs=()
 for pkg in libssl-dev pkg-config; do
