@@ -59,8 +59,9 @@ fun main(args: Array<String>) {
     val result = core.run(*classes.toTypedArray())
     val passed = result.runCount - listener.failed - result.assumptionFailureCount
     val skip = if (listener.skipped > 0) ", ${listener.skipped} skipped" else ""
-    if (result.runCount == 0) System.out.println("no Kotlin test found under $root")
-    System.out.println("kotlin: $passed passed, ${listener.failed} failed$skip")
+    if (result.runCount == 0) System.out.println("no test found under $root")
+    val suite = System.getProperty("ilp.suite", "kotlin")
+    System.out.println("$suite: $passed passed, ${listener.failed} failed$skip")
     System.out.flush()
     exitProcess(if (listener.failed == 0 && result.runCount > 0) 0 else 1)
 }

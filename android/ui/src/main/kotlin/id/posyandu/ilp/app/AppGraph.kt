@@ -1,0 +1,65 @@
+//! The app's object graph, made once per process: the core session, the repositories (the only
+//! code calling the core), the language, the back stack, and which view model each screen gets.
+//! Android builds it in IlpApplication; the desktop tests build it over a temporary directory.
+package id.posyandu.ilp.app
+
+import androidx.lifecycle.ViewModel
+import id.posyandu.ilp.app.data.AccountDirectory
+import id.posyandu.ilp.app.data.AccountRepository
+import id.posyandu.ilp.app.data.CoreSession
+import id.posyandu.ilp.app.data.DatabaseKeys
+import id.posyandu.ilp.app.data.WorklistRepository
+import id.posyandu.ilp.app.i18n.Language
+import id.posyandu.ilp.app.login.LoginViewModel
+import id.posyandu.ilp.app.login.SetPinViewModel
+import id.posyandu.ilp.app.nav.Navigator
+import id.posyandu.ilp.app.nav.Route
+import id.posyandu.ilp.app.today.TodayViewModel
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.flow.MutableStateFlow
+import java.io.File
+
+/** What the platform provides: where files go, the keys, the server, the clock. */
+class Platform(
+    /** The app's private directory for the users' databases. */
+    val accountsDir: File,
+    val keys: DatabaseKeys,
+    val serverUrl: () -> String,
+    /** The phone's UTC offset now, in minutes (WITA 480). */
+    val utcOffsetMinutes: () -> Int,
+    val io: CoroutineDispatcher = Dispatchers.IO,
+    val clockMs: () -> Long = System::currentTimeMillis,
+    /** Shown to the server's admin in the device list ("Samsung A03"). */
+    val deviceName: String? = null,
+    /** The day the worklist shows (YYYY-MM-DD); the phone's today when null (tests fix it). */
+    val fixedToday: String? = null,
+)
+
+class AppGraph(val platform: Platform, language: Language = Language.Indonesian) {
+    val session = CoreSession(platform.io)
+    val accountDirectory = AccountDirectory(platform.accountsDir)
+    val accounts = AccountRepository(
+        session, accountDirectory, platform.keys, platform.serverUrl, platform.utcOffsetMinutes,
+        platform.clockMs, platform.deviceName,
+    )
+    val worklist = WorklistRepository(session)
+
+    val language = MutableStateFlow(language)
+    val navigator = Navigator(::viewModelFor)
+
+    init {
+        navigator.reset(Route.Login)
+    }
+
+    fun toggleLanguage() {
+        language.value = if (language.value == Language.Indonesian) Language.English else Language.Indonesian
+    }
+
+    private fun viewModelFor(route: Route): ViewModel? = when (route) {
+        Route.Login -> LoginViewModel(accounts, navigator)
+        Route.SetPin -> SetPinViewModel(accounts, navigator)
+        Route.Today -> TodayViewModel(worklist, navigator, platform.fixedToday)
+        else -> null
+    }
+}

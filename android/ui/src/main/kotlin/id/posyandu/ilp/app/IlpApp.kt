@@ -1,0 +1,161 @@
+//! The root composable both the Android activity and the desktop tests show: top bar with back,
+//! the current screen, and the tabs of the user's role. Screens get state and callbacks only.
+package id.posyandu.ilp.app
+
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.padding
+import androidx.compose.material3.ButtonDefaults
+import androidx.compose.material3.ExperimentalMaterial3Api
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.NavigationBar
+import androidx.compose.material3.NavigationBarItem
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.material3.TopAppBar
+import androidx.compose.material3.TopAppBarDefaults
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.CompositionLocalProvider
+import androidx.compose.runtime.collectAsState
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
+import id.posyandu.ilp.app.i18n.CommonTexts
+import id.posyandu.ilp.app.i18n.Language
+import id.posyandu.ilp.app.i18n.LocalLanguage
+import id.posyandu.ilp.app.login.LoginScreen
+import id.posyandu.ilp.app.login.LoginViewModel
+import id.posyandu.ilp.app.login.SetPinScreen
+import id.posyandu.ilp.app.login.SetPinViewModel
+import id.posyandu.ilp.app.nav.Navigator
+import id.posyandu.ilp.app.nav.Route
+import id.posyandu.ilp.app.theme.IlpTheme
+import id.posyandu.ilp.app.today.TodayScreen
+import id.posyandu.ilp.app.today.TodayViewModel
+import kotlinx.coroutines.launch
+
+@OptIn(ExperimentalMaterial3Api::class)
+@Composable
+fun IlpApp(graph: AppGraph) {
+    val language by graph.language.collectAsState()
+    val stack by graph.navigator.stack.collectAsState()
+    val user by graph.session.user.collectAsState()
+    val entry = stack.lastOrNull() ?: return
+    val t = CommonTexts.of(language)
+    val scope = rememberCoroutineScope()
+    CompositionLocalProvider(LocalLanguage provides language) {
+        IlpTheme {
+            val signedIn = user != null && entry.route != Route.Login && entry.route != Route.SetPin
+            Scaffold(
+                topBar = {
+                    if (signedIn) {
+                        TopAppBar(
+                            title = { Text(titleOf(entry.route, language)) },
+                            navigationIcon = {
+                                if (stack.size > 1) {
+                                    TextButton(
+                                        { graph.navigator.pop() },
+                                        Modifier.semantics { contentDescription = t.back },
+                                        colors = ButtonDefaults.textButtonColors(contentColor = MaterialTheme.colorScheme.onPrimary),
+                                    ) {
+                                        Text("‹ " + t.back)
+                                    }
+                                }
+                            },
+                            actions = {
+                                TextButton(
+                                    {
+                                        scope.launch {
+                                            graph.accounts.switchUser()
+                                            graph.navigator.reset(Route.Login)
+                                        }
+                                    },
+                                    colors = ButtonDefaults.textButtonColors(contentColor = MaterialTheme.colorScheme.onPrimary),
+                                ) { Text(t.switchUser) }
+                            },
+                            colors = TopAppBarDefaults.topAppBarColors(
+                                containerColor = MaterialTheme.colorScheme.primary,
+                                titleContentColor = MaterialTheme.colorScheme.onPrimary,
+                                actionIconContentColor = MaterialTheme.colorScheme.onPrimary,
+                                navigationIconContentColor = MaterialTheme.colorScheme.onPrimary,
+                            ),
+                        )
+                    }
+                },
+                bottomBar = {
+                    if (signedIn) Tabs(graph.navigator, entry.route, tabsFor(user?.role), language)
+                },
+            ) { padding ->
+                Box(Modifier.padding(padding).fillMaxSize()) { Screen(graph, entry) }
+            }
+        }
+    }
+}
+
+/** The tabs a role sees: supervisors (and bidan, who answer for a kelurahan) also get coverage. */
+fun tabsFor(role: String?): List<Route> = buildList {
+    add(Route.Today)
+    add(Route.Households())
+    add(Route.PosyanduSession())
+    if (role == "supervisor" || role == "bidan" || role == "admin") add(Route.Coverage())
+    add(Route.Sync)
+}
+
+@Composable
+private fun Tabs(navigator: Navigator, current: Route, tabs: List<Route>, language: Language) {
+    NavigationBar {
+        tabs.forEach { tab ->
+            val selected = current::class == tab::class
+            NavigationBarItem(
+                selected = selected,
+                onClick = { if (!selected || navigator.stack.value.size > 1) navigator.reset(tab) },
+                icon = {},
+                label = { Text(titleOf(tab, language), style = MaterialTheme.typography.labelMedium) },
+            )
+        }
+    }
+}
+
+fun titleOf(route: Route, language: Language): String {
+    val t = CommonTexts.of(language)
+    return when (route) {
+        Route.Login -> "Posyandu ILP"
+        Route.SetPin -> "PIN"
+        Route.Today -> t.today
+        is Route.Households -> t.households
+        is Route.RegisterHousehold -> language.pick("Daftar rumah tangga", "Register household")
+        is Route.EditHousehold -> language.pick("Ubah rumah tangga", "Edit household")
+        is Route.Household -> language.pick("Rumah tangga", "Household")
+        is Route.Person -> language.pick("Profil", "Profile")
+        is Route.Visit -> language.pick("Kunjungan", "Visit")
+        is Route.PosyanduSession -> t.posyandu
+        Route.Sync -> t.sync
+        is Route.Coverage -> t.coverage
+        is Route.CoverageDrilldown -> language.pick("Rincian cakupan", "Coverage details")
+    }
+}
+
+@Composable
+private fun Screen(graph: AppGraph, entry: Navigator.Entry) {
+    when (val vm = entry.viewModel) {
+        is LoginViewModel -> {
+            val s by vm.state.collectAsState()
+            LoginScreen(
+                s, vm::pickAccount, vm::useOnlineLogin, vm::onUsername, vm::onPassword, vm::onPin,
+                vm::loginOnline, vm::loginWithPin, graph::toggleLanguage,
+            )
+        }
+        is SetPinViewModel -> {
+            val s by vm.state.collectAsState()
+            SetPinScreen(s, vm::onPin, vm::onRepeat, vm::save)
+        }
+        is TodayViewModel -> {
+            val s by vm.state.collectAsState()
+            TodayScreen(s, vm::open, vm::refresh)
+        }
+        else -> error("no screen for ${entry.route}")
+    }
+}
