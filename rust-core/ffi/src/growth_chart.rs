@@ -2,6 +2,7 @@
 //! categories and KMS weighing codes, against the reference lines from −3 to +3 SD.
 
 use crate::error::{IlpError, validation};
+use crate::growth_fields::{kms_fields, score_fields};
 use crate::{IlpCore, forms, now};
 use ilp_model::{HeightMethod, PersonId};
 use ilp_rules::facts::RuleContext;
@@ -126,26 +127,19 @@ impl IlpCore {
             let weighing = kms_results
                 .iter()
                 .find(|r| r.on == date && (r.weight_kg - value).abs() < 1e-9);
+            let fields = score_fields(score.as_ref());
+            let (kms_code, referral_reasons) = kms_fields(weighing);
             points.push(GrowthPoint {
                 date: date.to_string(),
                 age_days,
                 x,
                 value,
-                z: score.map(|s| (s.z * 100.0).round() / 100.0),
-                flagged: score.is_some_and(|s| s.flagged),
-                category: score.and_then(|s| s.category).map(|c| c.code().to_string()),
-                category_label: score
-                    .and_then(|s| s.category)
-                    .map(|c| c.label_id().to_string()),
-                kms_code: weighing.map(|w| w.code.code().to_string()),
-                referral_reasons: weighing
-                    .map(|w| {
-                        w.referral_reasons()
-                            .into_iter()
-                            .map(|r| r.label_id().to_string())
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                z: fields.z,
+                flagged: fields.flagged,
+                category: fields.category,
+                category_label: fields.category_label,
+                kms_code,
+                referral_reasons,
             });
         }
         let age_now = birth.age_days(today).max(0) as f64;

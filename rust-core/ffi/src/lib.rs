@@ -4,6 +4,7 @@
 
 uniffi::setup_scaffolding!();
 
+mod assessment;
 mod codes;
 mod coverage;
 mod demo;
@@ -11,10 +12,14 @@ mod error;
 mod family_index;
 mod forms;
 mod growth_chart;
+mod growth_fields;
+mod session_end;
+mod subjects;
 mod sync;
 mod views;
 mod worklist;
 
+pub use assessment::*;
 pub use codes::*;
 pub use coverage::*;
 pub use demo::*;
@@ -22,6 +27,7 @@ pub use error::IlpError;
 pub use family_index::*;
 pub use forms::*;
 pub use growth_chart::*;
+pub use subjects::*;
 pub use sync::*;
 pub use views::*;
 pub use worklist::*;

@@ -137,6 +137,11 @@ pub struct PosyanduSessionView {
     pub attended: u32,
     pub home_visits: u32,
     pub attendees: Vec<ExpectedAttendee>,
+    /// A kader ended this session on this phone (`end_posyandu_session`): its absentees are home
+    /// visits already, before the day is over. Last, with a default, so code that builds this
+    /// record keeps compiling.
+    #[uniffi(default = false)]
+    pub ended: bool,
 }
 
 pub(crate) fn display_name(p: &Person) -> String {
@@ -161,6 +166,24 @@ impl IlpCore {
             .collect();
         rts.sort();
         rts
+    }
+
+    /// An unknown Posyandu is not found; one serving no RT of the user's area is refused.
+    pub(crate) fn check_posyandu(&self, id: PosyanduId) -> Result<(), IlpError> {
+        let scope = self.scope.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let posyandu = self
+            .store
+            .read(|c| Ok(areas::posyandu_list(c)?.into_iter().find(|p| p.id == id)))?
+            .ok_or_else(|| IlpError::NotFound {
+                what: "posyandu".into(),
+                id: id.to_string(),
+            })?;
+        if !posyandu.rts.iter().any(|r| scope.contains(r)) {
+            return Err(IlpError::Auth {
+                reason: "this Posyandu serves no RT of your assigned area".into(),
+            });
+        }
+        Ok(())
     }
 
     fn date_or_today(&self, field: &str, date: Option<String>) -> Result<Date, IlpError> {
@@ -264,8 +287,8 @@ impl IlpCore {
         })
     }
 
-    /// Who is expected at a Posyandu on `date`, who came, and (once the day is over) who becomes
-    /// a home visit.
+    /// Who is expected at a Posyandu on `date`, who came, and (once the day is over, or once a
+    /// kader ended the session on this phone) who becomes a home visit.
     pub fn posyandu_session(
         &self,
         posyandu_id: String,
@@ -274,23 +297,10 @@ impl IlpCore {
         let id: PosyanduId = forms::parse_id("posyandu_id", &posyandu_id)?;
         let date = forms::parse_date("date", &date)?;
         let today = self.today_at(now());
-        let scope = self.scope.read().unwrap_or_else(|p| p.into_inner()).clone();
-        // Checked before the session is read: an unknown Posyandu is not found, one outside the
-        // user's area refused.
-        let posyandu = self
-            .store
-            .read(|c| Ok(areas::posyandu_list(c)?.into_iter().find(|p| p.id == id)))?
-            .ok_or_else(|| IlpError::NotFound {
-                what: "posyandu".into(),
-                id: id.to_string(),
-            })?;
-        if !posyandu.rts.iter().any(|r| scope.contains(r)) {
-            return Err(IlpError::Auth {
-                reason: "this Posyandu serves no RT of your assigned area".into(),
-            });
-        }
+        self.check_posyandu(id)?;
         let session = self.store.posyandu_session(id, date, today)?;
-        let over = today > date;
+        let ended = self.store.posyandu_session_ended(id, date)?;
+        let over = today > date || ended;
         let attendees: Vec<ExpectedAttendee> = session
             .expected
             .iter()
@@ -311,6 +321,7 @@ impl IlpCore {
             attended: attendees.iter().filter(|a| a.attended).count() as u32,
             home_visits: attendees.iter().filter(|a| a.home_visit).count() as u32,
             attendees,
+            ended,
         })
     }
 }

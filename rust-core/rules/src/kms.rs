@@ -410,6 +410,33 @@ pub fn weight_for_age_z(sex: ilp_model::Sex, birth: Date, on: Date, weight_kg: f
         .z(crate::growth::Indicator::WeightForAge)
 }
 
+/// The KMS result of one new weighing (`on`, `weight_kg`) of a child, against the child's
+/// recorded weighings, as [`assess`] will code it once it is recorded: the new weighing goes last
+/// among the weighings of its date (it is the latest), with its weight-for-age z-score when the
+/// child's sex is known. `None` when the birth date is unknown.
+pub fn assess_new_weighing(
+    person: &PersonFacts,
+    ctx: &RuleContext,
+    on: Date,
+    weight_kg: f64,
+    tables: &KmsTables,
+) -> Option<KmsResult> {
+    let birth = person.person.birth?;
+    let mut weighings = weighings_with_wfa(person, ctx);
+    weighings.push(Weighing {
+        on,
+        weight_kg,
+        wfa_z: person
+            .person
+            .sex
+            .and_then(|sex| weight_for_age_z(sex, birth.date, on, weight_kg)),
+    });
+    // `assess` sorts stably by date, so the new weighing is the last result of its date.
+    assess(birth.date, &weighings, tables)
+        .into_iter()
+        .rfind(|r| r.on == on)
+}
+
 /// SKDN growth success as DOMAIN.md section 3 computes it: N / (D − O − B), so children with no
 /// previous month to compare with do not count against N. `None` when nobody could be compared.
 pub fn growth_success_rate(n: u32, d: u32, o: u32, b: u32) -> Option<f64> {

@@ -1,5 +1,6 @@
 //! Pure rules of the Posyandu ILP core: no SQLite, no network, no clock (dates are arguments).
 
+pub mod assessment;
 pub mod coverage;
 pub mod due;
 pub mod facts;
@@ -10,4 +11,5 @@ pub mod kms;
 pub mod name_match;
 pub mod plausibility;
 pub mod schedule;
+pub mod vitals;
 pub mod worklist;

@@ -220,6 +220,40 @@ fn validate_measurement(m: &Measurement, age_days: Option<i64>) -> Result<Measur
     Ok(m)
 }
 
+/// The measurement checks of [`record_visit`] alone, for a preview while the form is typed: the
+/// person (merges followed), the day (`on`, a local date: not after `today`, not before an exact
+/// birth date) and the plausibility limits for the age on that day, with the same field names.
+/// Returns the surviving person's id and the measurement as it would be stored (the length's
+/// method filled in by age). An empty measurement is returned as it is: the visit then saves
+/// without one.
+pub fn check_measurement_on(
+    conn: &Connection,
+    person: PersonId,
+    on: Date,
+    today: Date,
+    m: &Measurement,
+) -> Result<(PersonId, Measurement)> {
+    let person_id = persons::resolve_merged(conn, person).map_err(|e| match e {
+        StoreError::NotFound { .. } => v("person", "is not a registered person"),
+        other => other,
+    })?;
+    let person = persons::get_person(conn, person_id)?;
+    if on > today {
+        return Err(v("measured_on", "is in the future"));
+    }
+    let age_days = person.birth.map(|b| b.age_days(on));
+    if let (Some(b), Some(age)) = (person.birth, age_days)
+        && !b.estimated
+        && age < 0
+    {
+        return Err(v("measured_on", "is before the person's birth date"));
+    }
+    if m.is_empty() {
+        return Ok((person_id, m.clone()));
+    }
+    Ok((person_id, validate_measurement(m, age_days)?))
+}
+
 fn check_visit_kind(kind: &VisitKind) -> Result<()> {
     match kind {
         VisitKind::Kf { number } if !(1..=4).contains(number) => {

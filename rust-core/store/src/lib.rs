@@ -20,6 +20,8 @@ pub mod pregnancies;
 pub mod replica;
 pub mod scope;
 pub mod search;
+pub mod sessions;
+pub mod subjects;
 pub mod sync_state;
 pub mod users;
 pub mod worklist;
@@ -379,6 +381,26 @@ impl Store {
         let tables = self.schedule_tables();
         let ctx = self.rule_context(today);
         self.read(|c| worklist::posyandu_session(c, posyandu, date, &tables, &ctx))
+    }
+
+    /// Ends the session of `posyandu` on `date` on this device (see [`sessions`]): its absentees
+    /// are home visits from now on. Idempotent; returns whether this call ended it.
+    pub fn end_posyandu_session(
+        &self,
+        posyandu: ilp_model::PosyanduId,
+        date: time::Date,
+        now: Timestamp,
+    ) -> Result<bool> {
+        self.write_plain(|tx| sessions::end_session(tx, posyandu, date, now))
+    }
+
+    /// Whether the session of `posyandu` on `date` was ended on this device.
+    pub fn posyandu_session_ended(
+        &self,
+        posyandu: ilp_model::PosyanduId,
+        date: time::Date,
+    ) -> Result<bool> {
+        self.read(|c| sessions::is_ended(c, posyandu, date))
     }
 
     /// The coverage table of an area for the month containing `month`, evaluated on `today`.

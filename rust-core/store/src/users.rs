@@ -142,3 +142,22 @@ pub fn scope_rts(conn: &Connection, user: &User) -> Result<Vec<AreaId>> {
     }
     areas::rts_under(conn, &user.areas)
 }
+
+/// The display names of the active kaders whose assignment covers each RT (an RT, or its RW),
+/// sorted; RTs no kader covers are absent. Empty when the store knows no users.
+pub fn kaders_by_rt(conn: &Connection) -> Result<std::collections::HashMap<AreaId, Vec<String>>> {
+    let mut out: std::collections::HashMap<AreaId, Vec<String>> = Default::default();
+    for u in list_users(conn)? {
+        if u.role != Role::Kader || !u.active || u.areas.is_empty() {
+            continue;
+        }
+        for rt in areas::rts_under(conn, &u.areas)? {
+            out.entry(rt).or_default().push(u.display_name.clone());
+        }
+    }
+    for names in out.values_mut() {
+        names.sort();
+        names.dedup();
+    }
+    Ok(out)
+}

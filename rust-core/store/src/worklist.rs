@@ -77,9 +77,9 @@ pub fn worklist(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Workli
     })
 }
 
-/// Persons of `rts` expected at the last session (before today, within the lookback) of a
-/// Posyandu serving their RT and not served there: a Posyandu service whose window held the
-/// session day is still open. With that session's date.
+/// Persons of `rts` expected at the last session (before today, or today once a kader ended it
+/// on this device; within the lookback) of a Posyandu serving their RT and not served there: a
+/// Posyandu service whose window held the session day is still open. With that session's date.
 fn missed_sessions(
     conn: &Connection,
     rts: &[AreaId],
@@ -102,7 +102,9 @@ fn missed_sessions(
                     let id: PosyanduId = p
                         .parse()
                         .map_err(|_| StoreError::Malformed("posyandu_rt.posyandu_id".into()))?;
-                    let d = due_items::last_session_day(conn, id, from, yesterday)?;
+                    let held = due_items::last_session_day(conn, id, from, yesterday)?;
+                    let ended = crate::sessions::last_ended_day(conn, id, from, today)?;
+                    let d = held.max(ended);
                     last_day.insert(p, d);
                     d
                 }

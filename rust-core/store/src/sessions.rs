@@ -1,0 +1,105 @@
+//! Posyandu sessions a kader ended on this device. Ending the day's session turns its absentees
+//! into home visits at once instead of the next morning. The closure is the kader's own act on
+//! this phone: it lives in the local `meta` table (no schema change, never synced), one entry
+//! per Posyandu and day, keyed `posyandu_ended:<posyandu id>:<YYYY-MM-DD>` with the instant it
+//! was ended (ms). Other devices see the missed session the next day, as they always did.
+
+use crate::error::{Result, StoreError};
+use ilp_model::{PosyanduId, Timestamp};
+use rusqlite::{Connection, params};
+use time::Date;
+
+const PREFIX: &str = "posyandu_ended:";
+
+fn key(posyandu: PosyanduId, day: Date) -> String {
+    format!("{PREFIX}{posyandu}:{day}")
+}
+
+/// Records that the session of `posyandu` on `day` was ended at `at`. Ending it again changes
+/// nothing (the first instant is kept). Returns whether this call ended it.
+pub fn end_session(
+    conn: &Connection,
+    posyandu: PosyanduId,
+    day: Date,
+    at: Timestamp,
+) -> Result<bool> {
+    let n = conn.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
+        params![key(posyandu, day), at.millis().to_string()],
+    )?;
+    Ok(n == 1)
+}
+
+/// Whether the session of `posyandu` on `day` was ended on this device.
+pub fn is_ended(conn: &Connection, posyandu: PosyanduId, day: Date) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS(SELECT 1 FROM meta WHERE key = ?1)")?
+        .query_row([key(posyandu, day)], |r| r.get(0))?)
+}
+
+/// The latest day from `from` to `until` (inclusive) whose session of `posyandu` was ended on
+/// this device. ISO dates sort as text, so this is one range read of the key.
+pub fn last_ended_day(
+    conn: &Connection,
+    posyandu: PosyanduId,
+    from: Date,
+    until: Date,
+) -> Result<Option<Date>> {
+    let last: Option<String> = conn
+        .prepare_cached("SELECT max(key) FROM meta WHERE key >= ?1 AND key <= ?2")?
+        .query_row(params![key(posyandu, from), key(posyandu, until)], |r| {
+            r.get(0)
+        })?;
+    last.map(|k| {
+        let day = k.rsplit(':').next().unwrap_or_default();
+        Date::parse(day, &time::format_description::well_known::Iso8601::DATE)
+            .map_err(|_| StoreError::Malformed("meta posyandu_ended day".into()))
+    })
+    .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn conn() -> Connection {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+        )
+        .unwrap();
+        c
+    }
+
+    #[test]
+    fn ending_is_idempotent_and_found_by_range() {
+        let c = conn();
+        let p = PosyanduId::from_random_bytes([4; 16]);
+        let other = PosyanduId::from_random_bytes([5; 16]);
+        let day = date!(2026 - 11 - 20);
+        assert!(!is_ended(&c, p, day).unwrap());
+        assert!(end_session(&c, p, day, Timestamp::from_millis(1)).unwrap());
+        assert!(!end_session(&c, p, day, Timestamp::from_millis(2)).unwrap());
+        assert!(is_ended(&c, p, day).unwrap());
+        assert!(!is_ended(&c, other, day).unwrap());
+        let value: String = c
+            .query_row("SELECT value FROM meta", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(value, "1", "the first instant is kept");
+        end_session(&c, p, date!(2026 - 10 - 18), Timestamp::from_millis(3)).unwrap();
+        end_session(&c, other, date!(2026 - 11 - 25), Timestamp::from_millis(3)).unwrap();
+        assert_eq!(
+            last_ended_day(&c, p, date!(2026 - 10 - 01), date!(2026 - 11 - 30)).unwrap(),
+            Some(day)
+        );
+        assert_eq!(
+            last_ended_day(&c, p, date!(2026 - 10 - 01), date!(2026 - 11 - 19)).unwrap(),
+            Some(date!(2026 - 10 - 18))
+        );
+        assert_eq!(
+            last_ended_day(&c, p, date!(2026 - 11 - 21), date!(2026 - 12 - 31)).unwrap(),
+            None
+        );
+    }
+}
