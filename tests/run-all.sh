@@ -7,7 +7,9 @@
 #   2. the CSV import acceptance check (5,000 households with bad rows, release `ilp`),
 #   3. the server's and the end-to-end sync suites again on a throwaway PostgreSQL cluster,
 #   4. the README's demo server and walk-through (tests/walkthrough.sh),
-#   5. the Kotlin (JVM) binding tests, 6. the Swift (Linux) binding tests.
+#   5. the Kotlin (JVM) binding tests, 6. the Android app's view model and Compose UI tests on the
+#      desktop JVM (tests/android.sh; screenshots in build/android-screenshots), 7. the Swift package's
+#      tests on Linux (bindings and the iOS app's view models).
 # Ends with one line "all: N passed, M failed"; non-zero exit if anything failed.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -98,6 +100,7 @@ if [[ -n "$k" ]]; then
 else
     failed=$((failed + 1)); status=1
 fi
+count_from "$bind_log" android
 s=$(grep -Eo 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$bind_log" | tail -1 || true)
 if [[ -n "$s" ]]; then
     sp=$(awk '{print $2}' <<<"$s"); sf=$(awk '{print $5}' <<<"$s")
