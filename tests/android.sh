@@ -22,6 +22,16 @@ eval "$TOOLCHAIN"
 source "$REPO/tests/lib/demo-server.sh"
 ensure_demo_server
 
+# Maven resolves the desktop classpath; Skia renders text with the system's fonts (fontconfig).
+need=()
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
+dpkg -s fontconfig >/dev/null 2>&1 || need+=(fontconfig)
+if ((${#need[@]})); then
+    log "installing ${need[*]}"
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
 # The desktop classpath, resolved once per version of the pom.
 POM="$REPO/android/jvm-tests/pom.xml"
 CP_FILE="$TOOLS_DIR/android-jvm-$(sha256sum "$POM" | cut -c1-16).classpath"
