@@ -1,0 +1,50 @@
+// A visit for one person: what the form needs to lay itself out (the person's age, sex and pregnancy,
+// the pick lists, the Posyandu), the measurement preview while typing, and recording the whole visit in
+// one transaction.
+import IlpCore
+
+public struct VisitContext: Equatable, Sendable {
+    public let subject: SubjectRow
+    public let card: MemberCard?
+    public let dangerSigns: [CodeLabel]
+    public let services: [CodeLabel]
+    public let antigens: [CodeLabel]
+    public let posyandus: [PosyanduView]
+    /// Open items (due or overdue) the visit may close: doses to give, the ANC contact due.
+    public let openItems: [DueItemView]
+}
+
+public final class VisitRepository: Sendable {
+    private let session: CoreSession
+    private let households: HouseholdRepository
+
+    public init(session: CoreSession, households: HouseholdRepository) {
+        self.session = session
+        self.households = households
+    }
+
+    public func context(_ personId: String, date: String? = nil) async throws -> VisitContext {
+        try await session.call { core in
+            let (subject, card) = try personParts(core, personId)
+            let schedule = try core.dueItems(personId: personId, date: date)
+            return VisitContext(
+                subject: subject, card: card, dangerSigns: CoreCodes.dangerSigns(), services: CoreCodes.services(),
+                antigens: CoreCodes.antigens(), posyandus: try core.posyanduList(),
+                openItems: schedule.items.filter { $0.status == "due" || $0.status == "overdue" })
+        }
+    }
+
+    /// What the typed numbers say (z-score categories, N/T, KEK, blood pressure); writes nothing. An
+    /// impossible value is refused as `record` would refuse it.
+    public func assess(_ personId: String, measurement: MeasurementForm, on date: String? = nil) async throws -> MeasurementAssessment {
+        try await session.call { try $0.assessMeasurement(personId: personId, measuredOn: date, measurement: measurement) }
+    }
+
+    public func record(_ visit: VisitForm) async throws -> VisitResult {
+        let result = try await session.call { try $0.recordVisit(visit: visit) }
+        if let household = try? await session.call({ try personParts($0, result.personId).0.householdId }) {
+            households.changed.emit(household)
+        }
+        return result
+    }
+}
