@@ -34,12 +34,14 @@ final class World {
     /// Nothing listens on port 9 (discard): a server that cannot be reached.
     static let unreachable = "http://127.0.0.1:9"
 
-    init(server: String = World.unreachable, households: UInt32 = 30, seed: UInt64 = 5) throws {
+    init(server: String = World.unreachable, households: UInt32 = 30, seed: UInt64 = 5, clock: Int64? = nil) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("ilp-app-\(UUID().uuidString)")
         self.seed = seed
         self.households = households
         graph = try AppGraph(platform: Platform(accountsDir: dir, keys: FixedKeys(), serverUrl: { server },
-                                                utcOffsetMinutes: { 480 }, deviceName: "Swift test"))
+                                                utcOffsetMinutes: { 480 },
+                                                clockMs: { clock ?? Int64(Date().timeIntervalSince1970 * 1000) },
+                                                deviceName: "Swift test"))
     }
 
     var navigator: Navigator { graph.navigator }

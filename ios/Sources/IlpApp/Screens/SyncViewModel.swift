@@ -21,6 +21,13 @@ public final class SyncViewModel {
         self.repository = repository
     }
 
+    /// The server cannot be reached: the core is waiting to retry, or gave up on the network.
+    public var offline: Bool {
+        if case .offline? = error { return true }
+        if case .retrying? = progress?.phase, running { return true }
+        return false
+    }
+
     /// Changes the server refused (ids, code and reason; never health data).
     public var refused: [RefusedChange] { status.value?.refused ?? [] }
 
