@@ -34,6 +34,8 @@ class Platform(
     val deviceName: String? = null,
     /** The day the worklist shows (YYYY-MM-DD); the phone's today when null (tests fix it). */
     val fixedToday: String? = null,
+    /** Periodic sync while online (WorkManager on Android); null: nothing schedules it here. */
+    val backgroundSync: id.posyandu.ilp.app.data.BackgroundSync? = null,
 )
 
 class AppGraph(val platform: Platform, language: Language = Language.Indonesian) {
@@ -44,6 +46,7 @@ class AppGraph(val platform: Platform, language: Language = Language.Indonesian)
         platform.clockMs, platform.deviceName,
     )
     val worklist = WorklistRepository(session)
+    val sync = id.posyandu.ilp.app.data.SyncRepository(session, accounts, platform.backgroundSync)
 
     val language = MutableStateFlow(language)
     val navigator = Navigator(::viewModelFor)
@@ -60,6 +63,7 @@ class AppGraph(val platform: Platform, language: Language = Language.Indonesian)
         Route.Login -> LoginViewModel(accounts, navigator)
         Route.SetPin -> SetPinViewModel(accounts, navigator)
         Route.Today -> TodayViewModel(worklist, navigator, platform.fixedToday)
+        Route.Sync -> id.posyandu.ilp.app.sync.SyncViewModel(sync, navigator)
         else -> null
     }
 }

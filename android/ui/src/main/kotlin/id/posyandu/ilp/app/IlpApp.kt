@@ -156,6 +156,12 @@ private fun Screen(graph: AppGraph, entry: Navigator.Entry) {
             val s by vm.state.collectAsState()
             TodayScreen(s, vm::open, vm::refresh)
         }
+        is id.posyandu.ilp.app.sync.SyncViewModel -> {
+            val s by vm.state.collectAsState()
+            id.posyandu.ilp.app.sync.SyncScreen(
+                s, vm::syncNow, vm::cancel, vm::refresh, vm::loginAgain, vm::askLogout, vm::keepLoggedIn, vm::logout,
+            )
+        }
         else -> error("no screen for ${entry.route}")
     }
 }
