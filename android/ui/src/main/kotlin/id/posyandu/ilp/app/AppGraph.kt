@@ -46,6 +46,7 @@ class AppGraph(val platform: Platform, language: Language = Language.Indonesian)
         platform.clockMs, platform.deviceName,
     )
     val worklist = WorklistRepository(session)
+    val households = id.posyandu.ilp.app.data.HouseholdRepository(session)
     val sync = id.posyandu.ilp.app.data.SyncRepository(session, accounts, platform.backgroundSync)
 
     val language = MutableStateFlow(language)
@@ -63,6 +64,11 @@ class AppGraph(val platform: Platform, language: Language = Language.Indonesian)
         Route.Login -> LoginViewModel(accounts, navigator)
         Route.SetPin -> SetPinViewModel(accounts, navigator)
         Route.Today -> TodayViewModel(worklist, navigator, platform.fixedToday)
+        is Route.Households -> id.posyandu.ilp.app.households.HouseholdsViewModel(households, navigator, route.rtId)
+        is Route.RegisterHousehold -> id.posyandu.ilp.app.households.RegisterHouseholdViewModel(households, navigator, route.rtId)
+        is Route.EditHousehold -> id.posyandu.ilp.app.households.EditHouseholdViewModel(households, navigator, route.householdId)
+        is Route.Household ->
+            id.posyandu.ilp.app.households.HouseholdViewModel(households, navigator, route.householdId, platform.fixedToday)
         Route.Sync -> id.posyandu.ilp.app.sync.SyncViewModel(sync, navigator)
         else -> null
     }

@@ -156,6 +156,28 @@ private fun Screen(graph: AppGraph, entry: Navigator.Entry) {
             val s by vm.state.collectAsState()
             TodayScreen(s, vm::open, vm::refresh)
         }
+        is id.posyandu.ilp.app.households.HouseholdsViewModel -> {
+            val s by vm.state.collectAsState()
+            id.posyandu.ilp.app.households.HouseholdsScreen(s, vm::selectRt, vm::onQuery, vm::open, vm::open, vm::register, vm::retry)
+        }
+        is id.posyandu.ilp.app.households.RegisterHouseholdViewModel -> {
+            val s by vm.state.collectAsState()
+            id.posyandu.ilp.app.households.RegisterHouseholdScreen(
+                s, vm::onHousehold, vm::onMember, vm::addMemberRow, vm::removeMemberRow, vm::save, vm::openSaved,
+                vm::openExisting, vm::load,
+            )
+        }
+        is id.posyandu.ilp.app.households.EditHouseholdViewModel -> {
+            val s by vm.state.collectAsState()
+            id.posyandu.ilp.app.households.EditHouseholdScreen(s, vm::onHousehold, vm::save, vm::load)
+        }
+        is id.posyandu.ilp.app.households.HouseholdViewModel -> {
+            val s by vm.state.collectAsState()
+            id.posyandu.ilp.app.households.HouseholdScreen(
+                s, vm::openPerson, vm::visit, vm::edit, vm::startAddMember, vm::onNewMember, vm::cancelAddMember,
+                vm::saveMember, vm::refresh,
+            )
+        }
         is id.posyandu.ilp.app.sync.SyncViewModel -> {
             val s by vm.state.collectAsState()
             id.posyandu.ilp.app.sync.SyncScreen(
