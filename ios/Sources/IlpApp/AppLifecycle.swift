@@ -55,6 +55,11 @@ public final class AppLifecycle {
         if reopened && inBackground { _ = try? await session.closeDatabase() }
         return ok
     }
+
+    /// The system ends the background time: stop the sync between two commits.
+    public func cancelBackgroundSync() async {
+        await sync.cancel()
+    }
 }
 
 /// A background sync has nobody to show progress to.

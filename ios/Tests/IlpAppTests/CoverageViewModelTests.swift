@@ -40,13 +40,18 @@ final class CoverageViewModelTests: XCTestCase {
         XCTAssertNotEqual(model.table.value?.areaLabel, table.areaLabel)
     }
 
-    func testAMonthInTheFutureIsNamed() async throws {
+    func testMonthStepsAndAFutureMonthIsNamed() async throws {
         let world = try World()
         try world.signIn("supervisor")
         let model = try world.open(.coverage(areaId: nil, month: nil), as: CoverageViewModel.self)
         await model.load()
-        await model.selectMonth("2999-01")
+        await model.nextMonth()
         XCTAssertInvalid(model.table.error, field: "month")
+        await model.previousMonth()
+        await model.previousMonth()
+        XCTAssertNotNil(model.table.value, "last month has a table")
+        XCTAssertEqual(CoverageViewModel.shift("2026-01", by: -1), "2025-12")
+        XCTAssertEqual(CoverageViewModel.shift("2025-12", by: 1), "2026-01")
     }
 
     func testSignedOutIsNotAllowed() async throws {

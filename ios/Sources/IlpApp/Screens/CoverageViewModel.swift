@@ -64,6 +64,17 @@ public final class CoverageViewModel {
         await refresh()
     }
 
+    public func previousMonth() async { await selectMonth(Self.shift(month, by: -1)) }
+    public func nextMonth() async { await selectMonth(Self.shift(month, by: 1)) }
+
+    /// "2026-01" shifted by -1 is "2025-12".
+    static func shift(_ month: String, by delta: Int) -> String {
+        let parts = month.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2 else { return month }
+        let index = parts[0] * 12 + (parts[1] - 1) + delta
+        return String(format: "%04d-%02d", index / 12, index % 12 + 1)
+    }
+
     /// The persons behind a number: `counted` true for the numerator, false for those missing it.
     public func open(_ row: CoverageRowView, counted: Bool) {
         navigator.push(.coverageDrilldown(areaId: areaId, posyanduId: posyanduId, month: month,
