@@ -1,8 +1,8 @@
 //! Each user's SQLCipher key on this phone: 32 random bytes made once, kept only wrapped
 //! (AES-256-GCM) by a key that lives in the Android Keystore and never leaves it. The wrapped key
 //! and its IV sit in the app's private no-backup directory, written atomically. No user
-//! authentication is bound to the Keystore key, so the background sync can open nothing new but
-//! the app can always reopen a user's database after the PIN (the PIN is checked by the core).
+//! authentication is bound to the Keystore key: a sync runs with the screen locked, and who may
+//! open a user's records is decided by the core (PIN offline, password online), not by the key.
 package id.posyandu.ilp.app.android
 
 import android.security.keystore.KeyGenParameterSpec
@@ -81,8 +81,8 @@ class KeystoreDatabaseKeys(
         val sealed = input.readBytes()
         val cipher = Cipher.getInstance(TRANSFORMATION)
         cipher.init(Cipher.DECRYPT_MODE, wrappingKey(), GCMParameterSpec(TAG_BITS, iv))
-        // A Keystore key that was lost (factory reset of the Keystore) fails here; the core then
-        // reports the database key as refused instead of a new key silently replacing it.
+        // A lost Keystore key (its entry wiped) fails here, loudly: a new key silently replacing
+        // it would make the user's database unreadable without saying why.
         return cipher.doFinal(sealed)
     }
 
