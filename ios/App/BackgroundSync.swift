@@ -8,22 +8,27 @@ enum BackgroundSync {
     static let identifier = "id.posyandu.ilp.sync"
     private static let logger = Logger(subsystem: "id.posyandu.ilp", category: "background-sync")
 
-    /// Must run before the app finishes launching.
+    /// Must run before the app finishes launching. The handler runs on the main queue, where the lifecycle
+    /// lives.
     @MainActor
     static func register(lifecycle: AppLifecycle) {
-        BGTaskScheduler.shared.register(forTaskWithIdentifier: identifier, using: nil) { task in
-            guard let task = task as? BGAppRefreshTask else { return }
-            // The next wake-up is asked for first, so a sync killed by the system still has a successor.
-            schedule()
-            let work = Task { @MainActor in
-                let ok = await lifecycle.backgroundSync()
-                logger.info("background sync finished: \(ok, privacy: .public)")
-                task.setTaskCompleted(success: ok)
-            }
-            task.expirationHandler = {
-                work.cancel()
-                Task { @MainActor in await lifecycle.cancelBackgroundSync() }
-            }
+        BGTaskScheduler.shared.register(forTaskWithIdentifier: identifier, using: .main) { task in
+            MainActor.assumeIsolated { run(task, lifecycle: lifecycle) }
+        }
+    }
+
+    @MainActor
+    private static func run(_ task: BGTask, lifecycle: AppLifecycle) {
+        // The next wake-up is asked for first, so a sync killed by the system still has a successor.
+        schedule()
+        let work = Task { @MainActor in
+            let ok = await lifecycle.backgroundSync()
+            logger.info("background sync finished: \(ok, privacy: .public)")
+            task.setTaskCompleted(success: ok)
+        }
+        task.expirationHandler = {
+            work.cancel()
+            Task { @MainActor in await lifecycle.cancelBackgroundSync() }
         }
     }
 

@@ -99,7 +99,7 @@ struct GrowthChartView: View {
             }
         }
         .chartForegroundStyleScale(domain: Self.sdNames, range: Self.sdColors)
-        .chartXAxisLabel(chart.xUnit == "cm" ? Text("chart.cm") : Text("chart.days"))
+        .chartXAxisLabel { chart.xUnit == "cm" ? Text("chart.cm") : Text("chart.days") }
         .accessibilityLabel(Text(verbatim: chart.label))
     }
 }

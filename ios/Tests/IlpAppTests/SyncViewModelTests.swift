@@ -2,9 +2,9 @@ import IlpCore
 import XCTest
 @testable import IlpApp
 
-/// The sync screen against the demo server: a sync with its progress and summary, nothing left pending or
-/// refused; not allowed without an online login; offline when the server stops answering (the core
-/// retries, the user cancels).
+/// The sync screen against the demo server: a sync with its progress and summary, nothing left pending;
+/// a visit the server refuses listed with its code; not allowed without an online login; offline when the
+/// server stops answering (the core retries, the user cancels).
 @MainActor
 final class SyncViewModelTests: XCTestCase {
     func testSyncNowWithProgress() async throws {
@@ -27,6 +27,54 @@ final class SyncViewModelTests: XCTestCase {
         XCTAssertEqual(status.pending, 0)
         XCTAssertNotNil(status.lastSuccessMs)
         XCTAssertEqual(model.refused, [])
+    }
+
+    /// A refusal as it happens in the field: the admin moves kader.rw001.b to another kelurahan while she
+    /// is out; her phone still holds her old RT and takes the visit she records there; the server, which
+    /// now scopes her elsewhere, refuses it (out_of_scope) and the sync screen lists it with its code.
+    /// (The test server's kelurahan has one RT, so moving a household to another RT is not possible.)
+    func testARefusedVisitIsListedWithItsCode() async throws {
+        let server = try testServer()
+        let kader = try World(server: server)
+        try await kader.graph.accounts.loginOnline(username: "kader.rw001.b", password: "kader.rw001.b-demo")
+        let model = SyncViewModel(repository: kader.graph.sync)
+        await model.syncNow()
+        XCTAssertNil(model.error)
+        let user = try XCTUnwrap(kader.graph.session.currentUser)
+        let kaderTree = try await kader.graph.session.call { try $0.areaTree() }
+        let oesapa = try XCTUnwrap(kaderTree.first { $0.level == "village" }).id
+
+        let adminPhone = try World(server: server)
+        try await adminPhone.graph.accounts.loginOnline(username: "admin", password: "admin-demo")
+        _ = try await adminPhone.graph.sync.syncNow(listener: SilentListener())
+        let everywhere = try await adminPhone.graph.session.call { try $0.areaTree() }
+        let elsewhere = try XCTUnwrap(everywhere.first { $0.level == "village" && $0.id != oesapa }, "a second kelurahan").id
+        await adminPhone.graph.accounts.switchUser()
+
+        let admin = AdminClient(server: server)
+        try await admin.login()
+        try await admin.assign(userId: user.id, areas: [elsewhere])
+        var failure: Error?
+        do {
+            let list = try await kader.graph.worklist.worklist()
+            let person = try XCTUnwrap(list.groups.first?.stops.first?.entries.first?.item.personId)
+            _ = try await kader.graph.visits.record(VisitForm(
+                personId: person, occurredAtMs: nil, kind: .homeVisit, posyanduId: nil, place: nil, pregnancyId: nil,
+                measurement: nil, immunizations: [], services: [], dangerSigns: [], dangerNote: nil, referral: nil,
+                note: "kunjungan rumah (uji sinkron)", healthStatus: nil))
+            await model.refresh()
+            XCTAssertEqual(model.refused, [])
+            await model.syncNow()
+            XCTAssertNil(model.error, "a refusal does not fail the sync")
+            XCTAssertGreaterThan(try XCTUnwrap(model.summary).refused, 0)
+            XCTAssertTrue(model.refused.contains { $0.code == "out_of_scope" && $0.entity == "event" }, "\(model.refused)")
+            XCTAssertEqual(model.status.value?.pending, 0, "refused is not pending")
+        } catch {
+            failure = error
+        }
+        // Her area back, so later tests find the demo as it was.
+        try await admin.assign(userId: user.id, areas: user.areaIds)
+        if let failure { throw failure }
     }
 
     func testWithoutAnOnlineLoginSyncIsNotAllowed() async throws {
