@@ -179,7 +179,7 @@ struct HouseholdPage: View {
                 }
                 Section("household.members") {
                     ForEach(view.detail.members, id: \.personId) { member in
-                        MemberRow(member: member, schedule: view.schedules[member.personId],
+                        MemberRow(member: member, openItems: view.openItems(of: member.personId),
                                   open: { model.openPerson(member.personId) }, visit: { model.visit(member.personId) })
                     }
                     if let adding = model.adding {
@@ -204,7 +204,7 @@ struct HouseholdPage: View {
 
 struct MemberRow: View {
     let member: MemberCard
-    let schedule: PersonSchedule?
+    let openItems: [DueItemView]
     let open: () -> Void
     let visit: () -> Void
 
@@ -217,7 +217,7 @@ struct MemberRow: View {
             if let weeks = member.pregnancy?.gestationalWeeks {
                 Text("member.pregnant \(Int(weeks))").font(.caption).foregroundStyle(.pink)
             }
-            ForEach((schedule?.items ?? []).filter { $0.status == "due" || $0.status == "overdue" }, id: \.key) { item in
+            ForEach(openItems, id: \.key) { item in
                 Text(verbatim: "\(item.label) · \(item.statusLabel)").font(.caption)
                     .foregroundStyle(item.status == "overdue" ? Color.red : Color.primary)
             }

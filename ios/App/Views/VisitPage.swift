@@ -14,9 +14,9 @@ struct VisitPage: View {
                     Text(LocalizedStringKey("stage." + model.stage.rawValue)).foregroundStyle(.secondary)
                 }
                 MeasurementSection(model: model)
-                if !context.openItems.isEmpty {
+                if !context.dueDoses.isEmpty {
                     Section("visit.due_now") {
-                        ForEach(context.openItems.filter { $0.key.hasPrefix("imm:") }, id: \.key) { item in
+                        ForEach(context.dueDoses, id: \.key) { item in
                             Toggle(item.label, isOn: Binding(get: { model.immunizations.contains(item.key) },
                                                              set: { _ in model.toggleImmunization(item.key) }))
                         }

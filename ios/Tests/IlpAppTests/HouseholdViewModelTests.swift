@@ -18,7 +18,9 @@ final class HouseholdViewModelTests: XCTestCase {
         XCTAssertEqual(view.familyIndex.indicators.count, 12)
         XCTAssertEqual(Set(view.schedules.keys), Set(family.memberIds))
         let baby = try XCTUnwrap(view.schedules[family.memberIds[1]])
-        XCTAssertTrue(baby.items.contains { $0.kind == "immunization" }, "a baby's doses are due")
+        XCTAssertTrue(baby.items.contains { $0.kind == "immunization" }, "a baby's doses are scheduled")
+        XCTAssertFalse(view.openItems(of: family.memberIds[1]).isEmpty, "a 200-day-old with no doses has some overdue")
+        XCTAssertTrue(view.openItems(of: family.memberIds[1]).allSatisfy { $0.status == "due" || $0.status == "overdue" })
 
         await model.startAddMember()
         XCTAssertFalse(model.relations.isEmpty)

@@ -39,7 +39,7 @@ final class VisitViewModelTests: XCTestCase {
         let untouched = try await world.graph.persons.view(baby)
         XCTAssertTrue(untouched.history.isEmpty, "a preview writes nothing")
 
-        let dose = try XCTUnwrap(context.openItems.first { $0.key.hasPrefix("imm:") })
+        let dose = try XCTUnwrap(context.dueDoses.first)
         model.toggleImmunization(dose.key)
         model.toggleService("vitamin_a_blue")
         await model.save()

@@ -20,6 +20,11 @@ public struct HouseholdView: Equatable, Sendable {
     public let familyIndex: FamilyHealthIndex
     /// Each member's schedule, by person id.
     public let schedules: [String: PersonSchedule]
+
+    /// What a member row lists: the items due or overdue now, as the core ordered them.
+    public func openItems(of personId: String) -> [DueItemView] {
+        (schedules[personId]?.items ?? []).filter { $0.status == "due" || $0.status == "overdue" }
+    }
 }
 
 public final class HouseholdRepository: Sendable {

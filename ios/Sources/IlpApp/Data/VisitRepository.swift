@@ -12,6 +12,9 @@ public struct VisitContext: Equatable, Sendable {
     public let posyandus: [PosyanduView]
     /// Open items (due or overdue) the visit may close: doses to give, the ANC contact due.
     public let openItems: [DueItemView]
+
+    /// The doses due now, which the form offers to tick ("imm:mr:1").
+    public var dueDoses: [DueItemView] { openItems.filter { $0.key.hasPrefix("imm:") } }
 }
 
 public final class VisitRepository: Sendable {
