@@ -107,7 +107,7 @@ class HouseholdsViewModelTest {
         vm.onMember(vm.state.value.members[0].copy(name = "Maria Ndolu", sex = SexCode.FEMALE, birthDate = "12-03-1991"))
         vm.addMemberRow()
         val child = vm.state.value.members[1]
-        vm.onMember(child.copy(name = "Yosef Ndolu", sex = SexCode.MALE, birthDate = TestApp.today().let { daysAgo(it, 200) }, relation = "child"))
+        vm.onMember(child.copy(name = "Yosef Ndolu", sex = SexCode.MALE, birthDate = TestApp.today().let { daysAgo(it, 200) }, relation = "child", motherKey = vm.state.value.members[0].key))
         vm.save()
         assertTrue("saving shows at once", vm.state.value.saving || graph.navigator.current.route is Route.Household)
 
@@ -120,6 +120,8 @@ class HouseholdsViewModelTest {
         assertEquals("pbi", view.detail.jkn)
         assertEquals(setOf("Maria Ndolu", "Yosef Ndolu"), view.detail.members.mapNotNull { it.name }.toSet())
         val baby = view.detail.members.first { it.name == "Yosef Ndolu" }
+        val mother = view.detail.members.first { it.name == "Maria Ndolu" }
+        assertEquals("the child's mother is the member picked in the form", mother.personId, baby.motherId)
         assertTrue("a 200-day-old has immunizations on his schedule", view.schedules.getValue(baby.personId).items.any { it.kind == "immunization" })
 
         // Back on the list, the new household is there.

@@ -48,8 +48,13 @@ data class MemberDraft(
     /** A code of `relationCodes()`. */
     val relation: String? = null,
     val phone: String = "",
+    /** The mother among the rows of the same registration (her row's key). */
+    val motherKey: Int? = null,
+    /** The mother among the household's registered members (adding a member). */
+    val motherId: String? = null,
 ) {
-    fun toForm() = PersonForm(
+    /** The core's form; `rows` is the whole registration, so the mother's row becomes her index. */
+    fun toForm(rows: List<MemberDraft> = emptyList()) = PersonForm(
         name = name.trim().ifEmpty { null },
         sex = sex,
         birthDate = isoDate(birthDate),
@@ -59,8 +64,8 @@ data class MemberDraft(
         nik = nik.filterNot(Char::isWhitespace).ifEmpty { null },
         phone = phone.trim().ifEmpty { null },
         relation = relation,
-        motherMemberIndex = null,
-        motherId = null,
+        motherMemberIndex = motherKey?.let { k -> rows.indexOfFirst { it.key == k }.takeIf { it >= 0 }?.toUInt() },
+        motherId = motherId,
         description = null,
     )
 

@@ -141,6 +141,10 @@ fun MemberFields(
     onRemove: (() -> Unit)?,
     /** The core names this row's fields with this member index (null: a single-person call). */
     errorIndex: Int? = index,
+    /** Who can be picked as this member's mother: (reference, name). */
+    mothers: List<Pair<String, String>> = emptyList(),
+    motherRef: String? = null,
+    onMother: (String?) -> Unit = {},
 ) {
     val flagged = errorField != null && errorField.member == errorIndex
     fun err(field: String) = errorField.reasonFor(field, errorIndex, errorReason)
@@ -185,6 +189,12 @@ fun MemberFields(
                 Modifier.testTag("$tag-age"), error = err("age_years") ?: err("age_months"), keyboard = KeyboardType.Number,
             )
             RelationPicker(draft.relation, relations, t, err("relation"), "$tag-relation") { onChange(draft.copy(relation = it)) }
+            // A child's mother links the newborn and immunization schedules to her record.
+            if (draft.relation in CHILD_RELATIONS && mothers.isNotEmpty()) {
+                Text(t.mother, style = MaterialTheme.typography.bodyLarge)
+                (err("mother_member_index") ?: err("mother_id"))?.let { Text(it, color = IlpColors.urgent) }
+                Chips(mothers + (null to t.motherNotHere), motherRef, "$tag-mother", onMother)
+            }
             LabeledField(
                 t.phone, draft.phone, { v -> onChange(draft.copy(phone = v.filter { it.isDigit() || it == '+' }.take(16))) },
                 Modifier.testTag("$tag-phone"), error = err("phone"), keyboard = KeyboardType.Phone,
@@ -192,6 +202,8 @@ fun MemberFields(
         }
     }
 }
+
+private val CHILD_RELATIONS = setOf("child", "grandchild")
 
 @Composable
 private fun RelationPicker(

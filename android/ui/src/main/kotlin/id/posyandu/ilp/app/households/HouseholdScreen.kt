@@ -273,13 +273,17 @@ private fun AddMember(
     onSave: () -> Unit,
 ) {
     val c = CommonTexts.of(language)
-    val members = (state.view as? Load.Ready)?.value?.detail?.members?.size ?: 0
+    val current = (state.view as? Load.Ready)?.value?.detail?.members.orEmpty()
+    val members = current.size
     Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
         SectionTitle(t.addMember)
         FormError(state.addError, language, t)
         MemberFields(
             members, draft, state.relations, t, state.addErrorField, (state.addError as? id.posyandu.ilp.app.data.UiError.Invalid)?.reason,
             onChange, onRemove = null, errorIndex = null,
+            mothers = current.filter { it.sex != SexCode.MALE && it.name != null }.map { it.personId to it.name!! },
+            motherRef = draft.motherId,
+            onMother = { onChange(draft.copy(motherId = it)) },
         )
         BigButton(if (state.addSaving) t.saving else c.save, onSave, Modifier.testTag("save-member"), enabled = !state.addSaving)
         OutlinedButton(onCancel, Modifier.fillMaxWidth().heightIn(min = TouchTarget)) { Text(c.cancel) }

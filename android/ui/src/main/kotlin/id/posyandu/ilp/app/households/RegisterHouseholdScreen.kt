@@ -35,6 +35,7 @@ import id.posyandu.ilp.app.i18n.LocalLanguage
 import id.posyandu.ilp.app.theme.IlpColors
 import id.posyandu.ilp.app.theme.TouchTarget
 import id.posyandu.ilp.core.NikWarningView
+import id.posyandu.ilp.core.SexCode
 
 @Composable
 fun RegisterHouseholdScreen(
@@ -73,6 +74,10 @@ fun RegisterHouseholdScreen(
                     MemberFields(
                         i, m, options.value.relations, t, state.errorField, reason, onMember,
                         onRemove = if (state.members.size > 1) ({ onRemoveRow(m.key) }) else null,
+                        mothers = state.members.filter { it.key != m.key && it.name.isNotBlank() && it.sex != SexCode.MALE }
+                            .map { it.key.toString() to it.name.trim() },
+                        motherRef = m.motherKey?.toString(),
+                        onMother = { ref -> onMember(m.copy(motherKey = ref?.toIntOrNull())) },
                     )
                 }
                 OutlinedButton(onAddRow, Modifier.fillMaxWidth().heightIn(min = TouchTarget).testTag("add-member-row")) {

@@ -80,7 +80,10 @@ class RegisterHouseholdViewModel(
 
     fun removeMemberRow(key: Int) = mutable.update { s ->
         // Indexes shift, so an error naming members[i] would point at the wrong row.
-        s.copy(members = s.members.filterNot { it.key == key }, error = null)
+        s.copy(
+            members = s.members.filterNot { it.key == key }.map { if (it.motherKey == key) it.copy(motherKey = null) else it },
+            error = null,
+        )
     }
 
     fun save() {
@@ -90,7 +93,7 @@ class RegisterHouseholdViewModel(
         mutable.update { it.copy(saving = true, error = null) }
         viewModelScope.launch {
             try {
-                val result = repository.register(household.toForm(), s.members.map { it.toForm() })
+                val result = repository.register(household.toForm(), s.members.map { it.toForm(s.members) })
                 mutable.update { it.copy(saving = false, saved = result) }
                 if (result.warnings.isEmpty()) navigator.replace(Route.Household(result.householdId))
             } catch (e: Exception) {
