@@ -17,6 +17,7 @@ mod session_end;
 mod subjects;
 mod sync;
 mod views;
+mod visit_plan;
 mod worklist;
 
 pub use assessment::*;
@@ -30,6 +31,7 @@ pub use growth_chart::*;
 pub use subjects::*;
 pub use sync::*;
 pub use views::*;
+pub use visit_plan::*;
 pub use worklist::*;
 
 use ilp_model::timestamp::Timestamp;

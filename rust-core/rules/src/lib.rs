@@ -8,6 +8,7 @@ pub mod growth;
 pub mod idl;
 pub mod iks;
 pub mod kms;
+pub mod life_stage;
 pub mod name_match;
 pub mod plausibility;
 pub mod schedule;
