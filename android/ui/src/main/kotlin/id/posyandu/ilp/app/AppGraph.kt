@@ -49,6 +49,11 @@ class AppGraph(val platform: Platform, language: Language = Language.Indonesian)
     val households = id.posyandu.ilp.app.data.HouseholdRepository(session)
     val sync = id.posyandu.ilp.app.data.SyncRepository(session, accounts, platform.backgroundSync)
 
+    private fun today(): String = platform.fixedToday
+        ?: id.posyandu.ilp.app.posyandu.Days.today(platform.clockMs(), platform.utcOffsetMinutes())
+    val posyandu = id.posyandu.ilp.app.data.PosyanduRepository(session, ::today, platform.utcOffsetMinutes)
+    val coverage = id.posyandu.ilp.app.data.CoverageRepository(session, ::today)
+
     val language = MutableStateFlow(language)
     val navigator = Navigator(::viewModelFor)
 
@@ -70,6 +75,11 @@ class AppGraph(val platform: Platform, language: Language = Language.Indonesian)
         is Route.Household ->
             id.posyandu.ilp.app.households.HouseholdViewModel(households, navigator, route.householdId, platform.fixedToday)
         Route.Sync -> id.posyandu.ilp.app.sync.SyncViewModel(sync, navigator)
+        is Route.PosyanduSession -> route.posyanduId
+            ?.let { id.posyandu.ilp.app.posyandu.PosyanduSessionViewModel(posyandu, navigator, it, route.date) }
+            ?: id.posyandu.ilp.app.posyandu.PosyanduPickViewModel(posyandu, navigator, route.date)
+        is Route.Coverage -> id.posyandu.ilp.app.coverage.CoverageViewModel(coverage, navigator, route.areaId, route.month)
+        is Route.CoverageDrilldown -> id.posyandu.ilp.app.coverage.CoverageDrilldownViewModel(coverage, navigator, route)
         else -> null
     }
 }

@@ -184,6 +184,33 @@ private fun Screen(graph: AppGraph, entry: Navigator.Entry) {
                 s, vm::syncNow, vm::cancel, vm::refresh, vm::loginAgain, vm::askLogout, vm::keepLoggedIn, vm::logout,
             )
         }
+        is id.posyandu.ilp.app.posyandu.PosyanduPickViewModel -> {
+            val s by vm.state.collectAsState()
+            id.posyandu.ilp.app.posyandu.PosyanduPickScreen(
+                s, vm::open, vm::previousDay, vm::nextDay, vm::showDatePicker, vm::pickDate, vm::backToToday, vm::refresh,
+            )
+        }
+        is id.posyandu.ilp.app.posyandu.PosyanduSessionViewModel -> {
+            val s by vm.state.collectAsState()
+            id.posyandu.ilp.app.posyandu.PosyanduSessionScreen(
+                s,
+                id.posyandu.ilp.app.posyandu.PosyanduSessionActions(
+                    vm::select, vm::onWeight, vm::onLength, vm::saveWeighing, vm::openFullVisit, vm::closeDraft,
+                    vm::showWalkIn, vm::onWalkInQuery, vm::addWalkIn, vm::selectWalkIn, vm::askToEnd, vm::endSession,
+                    vm::openToday, vm::refresh,
+                ),
+            )
+        }
+        is id.posyandu.ilp.app.coverage.CoverageViewModel -> {
+            val s by vm.state.collectAsState()
+            id.posyandu.ilp.app.coverage.CoverageScreen(
+                s, vm::showAreaPicker, vm::pickArea, vm::previousMonth, vm::nextMonth, vm::openNumber, vm::refresh,
+            )
+        }
+        is id.posyandu.ilp.app.coverage.CoverageDrilldownViewModel -> {
+            val s by vm.state.collectAsState()
+            id.posyandu.ilp.app.coverage.CoverageDrilldownScreen(s, vm::open, vm::refresh)
+        }
         else -> error("no screen for ${entry.route}")
     }
 }
