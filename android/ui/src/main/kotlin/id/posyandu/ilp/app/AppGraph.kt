@@ -46,6 +46,8 @@ class AppGraph(val platform: Platform, language: Language = Language.Indonesian)
         platform.clockMs, platform.deviceName,
     )
     val worklist = WorklistRepository(session)
+    val persons = id.posyandu.ilp.app.data.PersonRepository(session)
+    val visits = id.posyandu.ilp.app.data.VisitRepository(session, persons)
     val households = id.posyandu.ilp.app.data.HouseholdRepository(session)
     val sync = id.posyandu.ilp.app.data.SyncRepository(session, accounts, platform.backgroundSync)
 
@@ -80,6 +82,13 @@ class AppGraph(val platform: Platform, language: Language = Language.Indonesian)
             ?: id.posyandu.ilp.app.posyandu.PosyanduPickViewModel(posyandu, navigator, route.date)
         is Route.Coverage -> id.posyandu.ilp.app.coverage.CoverageViewModel(coverage, navigator, route.areaId, route.month)
         is Route.CoverageDrilldown -> id.posyandu.ilp.app.coverage.CoverageDrilldownViewModel(coverage, navigator, route)
+        is Route.Person -> id.posyandu.ilp.app.person.PersonViewModel(
+            persons, navigator, route.personId, platform.utcOffsetMinutes(), platform.fixedToday,
+        )
+        is Route.Visit -> id.posyandu.ilp.app.visit.VisitViewModel(
+            visits, persons, navigator, route.personId, route.posyanduId, platform.clockMs, platform.utcOffsetMinutes(),
+            platform.fixedToday,
+        )
         else -> null
     }
 }

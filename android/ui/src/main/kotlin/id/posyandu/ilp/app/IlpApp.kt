@@ -211,6 +211,20 @@ private fun Screen(graph: AppGraph, entry: Navigator.Entry) {
             val s by vm.state.collectAsState()
             id.posyandu.ilp.app.coverage.CoverageDrilldownScreen(s, vm::open, vm::refresh)
         }
+        is id.posyandu.ilp.app.person.PersonViewModel -> {
+            val s by vm.state.collectAsState()
+            id.posyandu.ilp.app.person.PersonScreen(s, vm::selectTab, vm::selectIndicator, vm::recordVisit, vm::refresh)
+        }
+        is id.posyandu.ilp.app.visit.VisitViewModel -> {
+            val s by vm.state.collectAsState()
+            id.posyandu.ilp.app.visit.VisitScreen(
+                s,
+                id.posyandu.ilp.app.visit.VisitActions(
+                    vm::selectStage, vm::edit, vm::toggleDangerSign, vm::toggleImmunization, vm::toggleService,
+                    vm::callPickup, vm::save, vm::load,
+                ),
+            )
+        }
         else -> error("no screen for ${entry.route}")
     }
 }
