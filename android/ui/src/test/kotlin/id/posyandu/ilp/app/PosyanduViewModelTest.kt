@@ -202,6 +202,27 @@ class PosyanduViewModelTest {
     }
 
     @Test
+    fun lengkapOpensTheFullVisitAndTheListCatchesUpOnReturn() {
+        val (graph, vm) = openSession()
+        val s = ready(vm)
+        val child = childToWeigh(s)
+        vm.select(child)
+        vm.openFullVisit(child.personId)
+        assertEquals(Route.Visit(child.personId, s.posyanduId), graph.navigator.current.route)
+
+        // What the full form saves (a Posyandu visit at this Posyandu), then back.
+        runBlocking {
+            graph.posyandu.recordWeighing(
+                s.posyanduId, child.personId, s.date,
+                id.posyandu.ilp.core.MeasurementForm(8.0, null, null, null, null, null, null, null, null),
+            )
+        }
+        graph.navigator.pop()
+        val back = vm.state.await { st -> st.view?.attendees?.first { it.personId == child.personId }?.attended == true }
+        assertEquals(s.view!!.attended + 1u, back.view!!.attended)
+    }
+
+    @Test
     fun aFutureSessionCannotBeClosedAndTheCoreNamesTheDate() {
         val graph = TestApp.signedIn()
         val posyandu = runBlocking { graph.posyandu.posyanduList() }.first()

@@ -21,6 +21,7 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.launch
 
 /** The inline row of the weighing queue, for one person. */
@@ -103,15 +104,6 @@ class PosyanduSessionViewModel(
 
     init {
         refresh()
-        viewModelScope.launch {
-            // Back from a full visit ("Lengkap"): what was recorded there shows in the list.
-            var covered = false
-            navigator.stack.collect { stack ->
-                val onTop = stack.lastOrNull()?.viewModel === this@PosyanduSessionViewModel
-                if (onTop && covered) refresh(keepList = true)
-                covered = !onTop && stack.any { it.viewModel === this@PosyanduSessionViewModel }
-            }
-        }
     }
 
     fun refresh() = refresh(keepList = false)
@@ -240,6 +232,14 @@ class PosyanduSessionViewModel(
     /** "Lengkap": the whole visit form for this person, recorded at this Posyandu. */
     fun openFullVisit(personId: String) {
         navigator.push(Route.Visit(personId, mutable.value.posyanduId))
+        val visit = navigator.stack.value.last()
+        viewModelScope.launch {
+            // Once the form is left (saved or not), what it recorded shows in the list. Waiting
+            // for that entry to go, rather than watching the stack change, cannot miss a quick
+            // back: the stack before and after compare equal.
+            navigator.stack.first { visit !in it }
+            refresh(keepList = true)
+        }
     }
 
     fun showWalkIn(show: Boolean) {
