@@ -1,6 +1,7 @@
-// A visit for one person: what the form needs to lay itself out (the person's age, sex and pregnancy,
-// the pick lists, the Posyandu), the measurement preview while typing, and recording the whole visit in
-// one transaction.
+// A visit for one person: what the form needs to lay itself out (the core's visit plan: life stages,
+// fields, questions, the visit kind to start with, the items due now; the person's schedule, the pick
+// lists, the Posyandu), the measurement preview while typing, and recording the whole visit in one
+// transaction.
 import IlpCore
 
 public struct VisitContext: Equatable, Sendable {
@@ -10,11 +11,17 @@ public struct VisitContext: Equatable, Sendable {
     public let services: [CodeLabel]
     public let antigens: [CodeLabel]
     public let posyandus: [PosyanduView]
-    /// Open items (due or overdue) the visit may close: doses to give, the ANC contact due.
-    public let openItems: [DueItemView]
+    /// What the core says the form is today: stages, fields, questions, suggested kind, open items.
+    public let plan: VisitPlanView
+    /// The person's whole schedule (the ANC contacts, KF and KN visits the number picker offers).
+    public let schedule: [DueItemView]
 
+    /// Open items (due or overdue) the visit may close: doses to give, the ANC contact due.
+    public var openItems: [DueItemView] { plan.openItems }
     /// The doses due now, which the form offers to tick ("imm:mr:1").
     public var dueDoses: [DueItemView] { openItems.filter { $0.key.hasPrefix("imm:") } }
+    /// The other open items (ANC contact, weighing, screening): what this visit should cover.
+    public var otherOpenItems: [DueItemView] { openItems.filter { !$0.key.hasPrefix("imm:") } }
 }
 
 public final class VisitRepository: Sendable {
@@ -26,15 +33,22 @@ public final class VisitRepository: Sendable {
         self.households = households
     }
 
-    public func context(_ personId: String, date: String? = nil) async throws -> VisitContext {
+    /// The form of `personId` today; `atPosyandu`: the visit is made at a Posyandu session.
+    public func context(_ personId: String, atPosyandu: Bool) async throws -> VisitContext {
         try await session.call { core in
             let (subject, card) = try personParts(core, personId)
-            let schedule = try core.dueItems(personId: personId, date: date)
+            let plan = try core.visitPlan(personId: personId, atPosyandu: atPosyandu)
+            let schedule = try core.dueItems(personId: personId, date: nil)
             return VisitContext(
                 subject: subject, card: card, dangerSigns: CoreCodes.dangerSigns(), services: CoreCodes.services(),
-                antigens: CoreCodes.antigens(), posyandus: try core.posyanduList(),
-                openItems: schedule.items.filter { $0.status == "due" || $0.status == "overdue" })
+                antigens: CoreCodes.antigens(), posyandus: try core.posyanduList(), plan: plan,
+                schedule: schedule.items)
         }
+    }
+
+    /// Only the core's plan of the visit form (life stages, fields, questions, suggested kind).
+    public func plan(_ personId: String, atPosyandu: Bool) async throws -> VisitPlanView {
+        try await session.call { try $0.visitPlan(personId: personId, atPosyandu: atPosyandu) }
     }
 
     /// What the typed numbers say (z-score categories, N/T, KEK, blood pressure); writes nothing. An

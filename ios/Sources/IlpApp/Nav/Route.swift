@@ -17,7 +17,7 @@ public enum Route: Hashable, Sendable {
     case household(householdId: String)
     /// Profile, growth chart, immunization card, pregnancy, history.
     case person(personId: String)
-    /// A visit for one person; the form follows the person's life stage.
+    /// A visit for one person; the form follows the core's visit plan (life stage, fields, questions).
     case visit(personId: String, posyanduId: String?)
     /// The Posyandu day: expected list, weighing queue, walk-ins, end of session.
     case posyanduSession(posyanduId: String?, date: String?)

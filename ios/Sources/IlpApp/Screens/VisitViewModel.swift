@@ -1,78 +1,100 @@
-// A visit for one person. The form follows the person's life stage (which measurements, services and
-// danger signs it asks); while the numbers are typed the core previews what they mean (z-score category,
-// KMS N/T, KEK, blood pressure) exactly as it will judge them on saving; a danger sign opens the
-// referral, and the emergency pick-up call is recorded with its time.
+// A visit for one person. The form follows the core's plan of the visit (`IlpCore.visitPlan`: the life
+// stages, which measurements and questions it asks, lying or standing, the visit kind and contact number
+// to start with, the items due now); the app decides none of it. While the numbers are typed the core
+// previews what they mean (z-score category, KMS N/T, KEK, blood pressure) exactly as it will judge them
+// on saving; a danger sign opens the referral, and the emergency pick-up call is recorded with its time.
 import Foundation
 import IlpCore
 import Observation
 
-/// Which part of life the form is for; decides the fields shown, never a clinical judgement.
-public enum LifeStage: String, Sendable {
-    /// 0-28 days: KN visits.
-    case newborn
-    /// Under five: weighing, length, head, LiLA from 6 months, immunization, vitamin A.
-    case underFive
-    /// 5-18 years: weight, height, LiLA (adolescent girls), school doses.
-    case schoolAge
-    /// An ongoing pregnancy: ANC, weight, LiLA, blood pressure, iron tablets.
-    case pregnant
-    /// Up to 42 days after giving birth: KF visits, blood pressure.
-    case postpartum
-    /// 19-59 years: weight, height, blood pressure, glucose.
-    case adult
-    /// 60 and over: as adults.
-    case elderly
-    /// Age unknown (an unidentified person): every field.
+/// The core's life-stage codes, typed. The core decides which stages apply (`IlpCore.visitPlan`); this
+/// only names them. A code the app does not know makes the form ask everything.
+public enum LifeStage: String, CaseIterable, Sendable {
+    case pregnant, postpartum, newborn
+    case underFive = "under_five"
+    case schoolAge = "school_age"
+    case adult, elderly
+    /// Age unknown (an unidentified person).
     case unknown
-
-    public static func of(card: MemberCard?, today: Date = Date()) -> LifeStage {
-        if let pregnancy = card?.pregnancy {
-            if pregnancy.outcome == nil { return .pregnant }
-            if let at = pregnancy.outcomeAtMs, today.timeIntervalSince1970 * 1000 - Double(at) <= 42 * 86_400_000 {
-                return .postpartum
-            }
-        }
-        guard let days = card?.ageDays else { return .unknown }
-        if days <= 28 { return .newborn }
-        if days < 1826 { return .underFive }
-        if days < 19 * 365 { return .schoolAge }
-        if days < 60 * 365 { return .adult }
-        return .elderly
-    }
-
-    public var fields: Set<MeasureField> {
-        switch self {
-        case .newborn: return [.weight, .length, .head]
-        case .underFive: return [.weight, .length, .head, .muac]
-        case .schoolAge: return [.weight, .length, .muac]
-        case .pregnant: return [.weight, .muac, .bloodPressure]
-        case .postpartum: return [.weight, .bloodPressure]
-        case .adult, .elderly: return [.weight, .length, .bloodPressure, .glucose]
-        case .unknown: return Set(MeasureField.allCases)
-        }
-    }
-
-    /// The visit kind the form starts with.
-    public func defaultKind(atPosyandu: Bool) -> VisitKindForm {
-        if atPosyandu { return .posyandu }
-        switch self {
-        case .pregnant: return .anc(contact: nil, byDoctor: false)
-        case .postpartum: return .kf(number: 1)
-        case .newborn: return .kn(number: 1)
-        default: return .homeVisit
-        }
-    }
 }
 
+/// The measurements a plan asks, by the core's codes.
 public enum MeasureField: String, CaseIterable, Sendable {
-    case weight, length, head, muac, bloodPressure, glucose
+    case weight
+    case length = "length_or_height"
+    case head = "head_circumference"
+    case muac
+    case bloodPressure = "blood_pressure"
+    case glucose
+}
+
+/// The questions a plan asks, by the core's codes; the answers go to the person's health status.
+public enum HealthQuestion: String, CaseIterable, Sendable {
+    case smoking
+    case knownConditions = "known_conditions"
+    case familyPlanning = "family_planning"
+    case exclusiveBreastfeeding = "exclusive_breastfeeding"
+}
+
+/// A stage of the plan as the screen names it: the catalog key when the app knows the code, else the
+/// core's Bahasa label.
+public struct StageName: Hashable, Sendable {
+    public let code: String
+    public let label: String
+    /// "stage.under_five"; nil for a code the app does not know.
+    public var catalogKey: String? { LifeStage(rawValue: code).map { "stage." + $0.rawValue } }
+}
+
+/// An ANC contact, KF or KN number the user may pick instead of the suggested one.
+public struct VisitNumberChoice: Hashable, Sendable {
+    public let number: UInt8
+    /// The core's label of the scheduled contact ("ANC K3 (dokter)"), nil when not scheduled.
+    public let label: String?
+    public let byDoctor: Bool
+}
+
+/// The answers to the plan's questions; nil: not answered.
+public struct HealthAnswers: Equatable, Sendable {
+    public var smokes: Bool?
+    /// Known hypertension, and whether it is treated regularly.
+    public var hypertension: Bool?
+    public var hypertensionTreated: Bool?
+    public var diabetes: Bool?
+    public var diabetesTreated: Bool?
+    public var familyPlanning: Bool?
+    public var exclusiveBreastfeeding: Bool?
+
+    public init() {}
+
+    /// The core's form of the answers to the questions asked, or nil when none was answered.
+    public func toForm(asking questions: Set<HealthQuestion>) -> HealthStatusForm? {
+        var conditions: [ConditionForm] = []
+        if questions.contains(.knownConditions) {
+            if hypertension == true {
+                conditions.append(ConditionForm(condition: "hypertension", onTreatment: hypertensionTreated,
+                                                neglected: nil, resolved: false))
+            }
+            if diabetes == true {
+                conditions.append(ConditionForm(condition: "diabetes", onTreatment: diabetesTreated,
+                                                neglected: nil, resolved: false))
+            }
+        }
+        let form = HealthStatusForm(
+            conditions: conditions,
+            smokes: questions.contains(.smoking) ? smokes : nil,
+            familyPlanning: questions.contains(.familyPlanning) ? familyPlanning : nil,
+            exclusiveBreastfeeding: questions.contains(.exclusiveBreastfeeding) ? exclusiveBreastfeeding : nil)
+        let empty = form.conditions.isEmpty && form.smokes == nil && form.familyPlanning == nil
+            && form.exclusiveBreastfeeding == nil
+        return empty ? nil : form
+    }
 }
 
 /// The numbers as typed (comma or point as the decimal mark).
 public struct MeasurementDraft: Equatable, Sendable {
     public var weightKg = ""
     public var lengthCm = ""
-    /// nil: by age (lying under two years).
+    /// Lying (panjang badan) or standing; starts as the core's plan says, nil when it says nothing.
     public var measuredLying: Bool?
     public var headCm = ""
     public var muacCm = ""
@@ -81,6 +103,9 @@ public struct MeasurementDraft: Equatable, Sendable {
     public var glucose = ""
     /// fasting, random or two_hours_after_meal.
     public var glucoseTiming: String?
+
+    /// The core's glucose timing codes, in the order the picker shows them.
+    public static let glucoseTimings = ["fasting", "random", "two_hours_after_meal"]
 
     public init() {}
 
@@ -127,7 +152,6 @@ public struct ReferralDraft: Equatable, Sendable {
 @Observable
 public final class VisitViewModel: ScreenModel {
     public private(set) var context: Load<VisitContext> = .loading
-    public private(set) var stage: LifeStage = .unknown
     public private(set) var kind: VisitKindForm = .homeVisit
     public private(set) var posyanduId: String?
     public private(set) var measurement = MeasurementDraft()
@@ -140,6 +164,7 @@ public final class VisitViewModel: ScreenModel {
     /// Keys of the due doses given now ("imm:mr:1").
     public private(set) var immunizations: Set<String> = []
     public private(set) var services: Set<String> = []
+    public private(set) var answers = HealthAnswers()
     public private(set) var note = ""
     public private(set) var saving = false
     public private(set) var error: UiError?
@@ -162,7 +187,82 @@ public final class VisitViewModel: ScreenModel {
         self.clockMs = clockMs
     }
 
-    public var fields: Set<MeasureField> { stage.fields }
+    /// The core's plan of this visit; nil while loading.
+    public var plan: VisitPlanView? { context.value?.plan }
+    /// The primary stage, typed; nil while loading or for a code the app does not know.
+    public var stage: LifeStage? { plan.flatMap { LifeStage(rawValue: $0.lifeStage) } }
+    public var stageCode: String? { plan?.lifeStage }
+    /// The core's Bahasa label of the primary stage ("Balita").
+    public var stageLabel: String? { plan?.lifeStageLabel }
+    /// Every stage that applies, the primary first (a pregnant adolescent is both).
+    public var stages: [StageName] {
+        guard let plan else { return [] }
+        return zip(plan.stages, plan.stageLabels).map { StageName(code: $0, label: $1) }
+    }
+    /// A plan whose stage the app does not know asks everything.
+    private var asksEverything: Bool { plan.map { LifeStage(rawValue: $0.lifeStage) == nil } ?? false }
+    /// The measurements to ask, as the core's plan says.
+    public var fields: Set<MeasureField> {
+        guard let plan else { return [] }
+        if asksEverything { return Set(MeasureField.allCases) }
+        return Set(plan.fields.compactMap(MeasureField.init(rawValue:)))
+    }
+    /// The questions to ask, as the core's plan says.
+    public var questions: Set<HealthQuestion> {
+        guard let plan else { return [] }
+        if asksEverything { return Set(HealthQuestion.allCases) }
+        return Set(plan.questions.compactMap(HealthQuestion.init(rawValue:)))
+    }
+    /// The ongoing pregnancy the visit is filed under (ANC).
+    public var pregnancyId: String? { plan?.pregnancyId }
+    /// Items due or overdue now: what to give or check in this visit.
+    public var openItems: [DueItemView] { plan?.openItems ?? [] }
+    /// posyandu, home_visit, anc, kf, kn or other: the catalog key "visit.kind.<code>".
+    public var kindCode: String {
+        switch kind {
+        case .posyandu: return "posyandu"
+        case .homeVisit: return "home_visit"
+        case .anc: return "anc"
+        case .kf: return "kf"
+        case .kn: return "kn"
+        case .other: return "other"
+        }
+    }
+    /// The ANC contact, KF or KN number of the kind; nil for other kinds (or no ANC contact left).
+    public var kindNumber: UInt8? {
+        switch kind {
+        case let .anc(contact, _): return contact
+        case let .kf(number), let .kn(number): return number
+        default: return nil
+        }
+    }
+    /// The numbers the picker offers: the contacts of the person's schedule still open, and the current
+    /// one; empty when the kind has no number.
+    public var numberChoices: [VisitNumberChoice] {
+        let schedule = context.value?.schedule ?? []
+        // The number is the key's third part ("anc:<pregnancy>:3", "kf:<pregnancy>:2") or second ("kn:1").
+        let scheduled: [(item: DueItemView, part: Int)]
+        switch kind {
+        case .anc:
+            let prefix = "anc:" + (pregnancyId ?? "") + ":"
+            scheduled = schedule.filter { $0.kind == "anc" && $0.key.hasPrefix(prefix) }.map { ($0, 2) }
+        case .kf: scheduled = schedule.filter { $0.kind == "kf" }.map { ($0, 2) }
+        case .kn: scheduled = schedule.filter { $0.kind == "kn" }.map { ($0, 1) }
+        default: return []
+        }
+        var choices: [UInt8: VisitNumberChoice] = [:]
+        for (item, part) in scheduled where ["upcoming", "due", "overdue"].contains(item.status) {
+            let parts = item.key.split(separator: ":")
+            guard parts.count > part, let n = UInt8(parts[part]) else { continue }
+            choices[n] = VisitNumberChoice(number: n, label: item.label, byDoctor: parts.last == "dokter")
+        }
+        if let current = kindNumber, choices[current] == nil {
+            var byDoctor = false
+            if case let .anc(_, doctor) = kind { byDoctor = doctor }
+            choices[current] = VisitNumberChoice(number: current, label: nil, byDoctor: byDoctor)
+        }
+        return choices.values.sorted { $0.number < $1.number }
+    }
     public var errorField: String? { error?.field }
 
     /// The preview or the danger signs say this person should be referred.
@@ -173,9 +273,9 @@ public final class VisitViewModel: ScreenModel {
     public func load() async {
         context = .loading
         do {
-            let c = try await repository.context(personId)
-            stage = LifeStage.of(card: c.card, today: Date(timeIntervalSince1970: Double(clockMs()) / 1000))
-            kind = stage.defaultKind(atPosyandu: posyanduId != nil)
+            let c = try await repository.context(personId, atPosyandu: posyanduId != nil)
+            kind = c.plan.suggestedKind
+            measurement.measuredLying = c.plan.measureLying
             context = .ready(c)
         } catch {
             context = .failed(UiError.from(error))
@@ -183,6 +283,24 @@ public final class VisitViewModel: ScreenModel {
     }
 
     public func onKind(_ k: VisitKindForm) { kind = k }
+
+    /// Another ANC contact, KF or KN number picked (an ANC contact by a doctor as the schedule says).
+    public func onKindNumber(_ number: UInt8) {
+        switch kind {
+        case let .anc(_, doctor):
+            let byDoctor = numberChoices.first { $0.number == number }?.byDoctor ?? doctor
+            kind = .anc(contact: number, byDoctor: byDoctor)
+        case .kf: kind = .kf(number: number)
+        case .kn: kind = .kn(number: number)
+        default: break
+        }
+    }
+
+    /// An answer to one of the plan's questions.
+    public func onAnswers(_ a: HealthAnswers) {
+        answers = a
+        if error?.field?.hasPrefix("health_status") == true { error = nil }
+    }
     public func onPosyandu(_ id: String?) { posyanduId = id }
 
     /// A number typed: the preview follows once the user pauses.
@@ -282,7 +400,7 @@ public final class VisitViewModel: ScreenModel {
         }
         return VisitForm(
             personId: personId, occurredAtMs: nil, kind: kind, posyanduId: posyanduId, place: nil,
-            pregnancyId: assessment?.value?.pregnancyId ?? context.value?.card?.pregnancy.flatMap { $0.outcome == nil ? $0.id : nil },
+            pregnancyId: pregnancyId,
             measurement: try measurement.toForm(), immunizations: doses,
             services: services.sorted().map { ServiceForm(kind: $0, quantity: nil) },
             dangerSigns: dangerSigns.sorted(), dangerNote: dangerNote.trimmed.nilIfEmpty,
@@ -291,7 +409,7 @@ public final class VisitViewModel: ScreenModel {
                              pickupCalled: $0.pickupCalled, pickupCalledAtMs: $0.pickupCalledAtMs,
                              pickupService: $0.pickupService.trimmed.nilIfEmpty)
             },
-            note: note.trimmed.nilIfEmpty, healthStatus: nil)
+            note: note.trimmed.nilIfEmpty, healthStatus: answers.toForm(asking: questions))
     }
 
     public func close() { previewTask?.cancel() }
