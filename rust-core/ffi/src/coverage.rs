@@ -23,6 +23,9 @@ pub struct CoverageRowView {
     pub denominator: u32,
     /// Numerator / denominator × 100, one decimal; `None` when the denominator is 0.
     pub percent: Option<f64>,
+    /// Which way is better: `higher` (a coverage), `lower` (stunting, BGM, 2T, households
+    /// without JKN: a problem's share) or `neither` (S, B: a count).
+    pub better: String,
     /// Persons (or households) counted in the numerator.
     pub numerator_ids: Vec<String>,
     /// In the denominator but not the numerator: who to follow up.
@@ -84,6 +87,7 @@ fn row_view(r: &CoverageRow) -> CoverageRowView {
         numerator: r.numerator,
         denominator: r.denominator,
         percent: r.ratio().map(|x| (x * 1000.0).round() / 10.0),
+        better: r.indicator.better().code().into(),
         numerator_ids: num,
         missing_ids: missing,
     }

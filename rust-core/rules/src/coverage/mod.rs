@@ -156,7 +156,40 @@ pub enum Indicator {
     MbgUnderFive,
 }
 
+/// Which way an indicator should move: a coverage is better higher, a problem's prevalence
+/// lower; a count of who is registered or new says neither.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+    Neither,
+}
+
+impl Better {
+    pub fn code(self) -> &'static str {
+        match self {
+            Better::Higher => "higher",
+            Better::Lower => "lower",
+            Better::Neither => "neither",
+        }
+    }
+}
+
 impl Indicator {
+    /// Which way is better, so a screen colours a stunting rate of 40% as bad, not as a
+    /// coverage below target.
+    pub fn better(self) -> Better {
+        use Indicator::*;
+        match self {
+            SkdnS | SkdnB | IksPreHealthy => Better::Neither,
+            SkdnO | Bgm | TwoT | Stunting | Wasting | Underweight | IksUnhealthy
+            | HouseholdsWithoutJkn => Better::Lower,
+            SkdnK | SkdnD | SkdnN | SkdnNPerD | Idl | K1Access | K1Pure | K4 | K6 | Kf1
+            | KfComplete | Kn1 | KnComplete | PtmScreening | ElderlyScreening | IksComplete
+            | IksHealthy | MbgPregnant | MbgBreastfeeding | MbgUnderFive => Better::Higher,
+        }
+    }
+
     pub const ALL: [Indicator; 31] = [
         Indicator::SkdnS,
         Indicator::SkdnK,

@@ -758,3 +758,23 @@ proptest! {
         prop_assert_eq!(t.row(Indicator::SkdnN).numerator, t.row(Indicator::SkdnNPerD).numerator);
     }
 }
+
+#[test]
+fn problems_are_better_lower_and_counts_neither() {
+    use super::{Better, Indicator};
+    for i in Indicator::ALL {
+        let expected = match i.code() {
+            "skdn_s" | "skdn_b" | "iks_pre_healthy" => Better::Neither,
+            "skdn_o"
+            | "bgm"
+            | "two_t"
+            | "stunting"
+            | "wasting"
+            | "underweight"
+            | "iks_unhealthy"
+            | "households_without_jkn" => Better::Lower,
+            _ => Better::Higher,
+        };
+        assert_eq!(i.better(), expected, "{}", i.code());
+    }
+}
