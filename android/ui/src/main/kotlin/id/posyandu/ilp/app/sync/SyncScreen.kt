@@ -6,7 +6,6 @@ package id.posyandu.ilp.app.sync
 import androidx.compose.foundation.background
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
-import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.heightIn
@@ -21,7 +20,6 @@ import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
-import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.semantics.LiveRegionMode
 import androidx.compose.ui.semantics.contentDescription
@@ -56,8 +54,7 @@ class SyncTexts private constructor(
     val noServer: String,
     val lastSuccess: String,
     val never: String,
-    val pending: String,
-    val pendingCount: (Long) -> String,
+    val pendingLine: (Long) -> String,
     val offlinePin: String,
     val pinSet: String,
     val pinMissing: String,
@@ -95,12 +92,11 @@ class SyncTexts private constructor(
             noServer = "Belum ada (masuk online dulu)",
             lastSuccess = "Terakhir berhasil",
             never = "Belum pernah",
-            pending = "Belum terkirim",
-            pendingCount = { n -> if (n == 0L) "Semua sudah terkirim" else "$n data" },
+            pendingLine = { n -> if (n == 0L) "✓ Semua data sudah terkirim" else "$n data belum terkirim" },
             offlinePin = "PIN tanpa internet",
             pinSet = "Sudah dibuat",
             pinMissing = "Belum dibuat",
-            lastError = "Kesalahan terakhir",
+            lastError = "Sinkron terakhir gagal",
             syncNow = "Sinkronkan sekarang",
             cancel = "Batalkan sinkron",
             phase = { p, r ->
@@ -111,7 +107,7 @@ class SyncTexts private constructor(
                     SyncPhase.Snapshot -> "Mengambil data wilayah… (${l?.pulled ?: 0u} diterima)"
                     SyncPhase.Pulling -> "Mengambil perubahan… (${l?.pulled ?: 0u} diterima)"
                     is SyncPhase.Retrying ->
-                        "Tidak ada sambungan. Mencoba lagi (ke-${p.attempt + 1u}) dalam ${seconds(p.delayMs)} detik…"
+                        "Server belum bisa dihubungi. Mencoba lagi (ke-${p.attempt + 1u}) dalam ${seconds(p.delayMs)} detik…"
                     SyncPhase.Done -> "Selesai"
                     SyncPhase.Failed -> "Gagal"
                 }
@@ -162,12 +158,11 @@ class SyncTexts private constructor(
             noServer = "None yet (log in online first)",
             lastSuccess = "Last success",
             never = "Never",
-            pending = "Not sent yet",
-            pendingCount = { n -> if (n == 0L) "Everything is sent" else "$n records" },
+            pendingLine = { n -> if (n == 0L) "✓ Everything is sent" else "$n records not sent yet" },
             offlinePin = "Offline PIN",
             pinSet = "Set",
             pinMissing = "Not set",
-            lastError = "Last error",
+            lastError = "The last sync failed",
             syncNow = "Sync now",
             cancel = "Cancel sync",
             phase = { p, r ->
@@ -178,7 +173,7 @@ class SyncTexts private constructor(
                     SyncPhase.Snapshot -> "Fetching the area's data… (${l?.pulled ?: 0u} received)"
                     SyncPhase.Pulling -> "Fetching changes… (${l?.pulled ?: 0u} received)"
                     is SyncPhase.Retrying ->
-                        "No connection. Trying again (try ${p.attempt + 1u}) in ${seconds(p.delayMs)} s…"
+                        "Cannot reach the server. Trying again (try ${p.attempt + 1u}) in ${seconds(p.delayMs)} s…"
                     SyncPhase.Done -> "Done"
                     SyncPhase.Failed -> "Failed"
                 }
@@ -311,17 +306,21 @@ private fun StatusCard(status: SyncStatusView, state: SyncState, t: SyncTexts) {
         colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.surfaceVariant),
     ) {
         Column(Modifier.padding(14.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
-            Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                Text(t.pending, Modifier.weight(1f), style = MaterialTheme.typography.titleMedium)
-                if (pending == 0L) Badge(t.pendingCount(0), IlpColors.good, IlpColors.goodContainer)
-                else Badge(t.pendingCount(pending), IlpColors.warning, IlpColors.warningContainer)
-            }
+            Text(
+                t.pendingLine(pending),
+                style = MaterialTheme.typography.titleMedium,
+                color = if (pending == 0L) IlpColors.good else IlpColors.warning,
+            )
             InfoRow(t.lastSuccess, lastSuccess?.let(t::time) ?: t.never)
             InfoRow(t.server, status.serverUrl ?: t.noServer)
             InfoRow(t.offlinePin, if (status.hasOfflinePin) t.pinSet else t.pinMissing)
             // The kept error explains a failed background sync; a sync run here shows its own.
             if (state.error == null && !state.syncing && state.result == null) {
-                status.lastError?.let { InfoRow(t.lastError, it) }
+                status.lastError?.let {
+                    Text(t.lastError, style = MaterialTheme.typography.bodyLarge, color = IlpColors.warning)
+                    // The core's own words, for whoever helps the user (no health data in them).
+                    Text(it, style = MaterialTheme.typography.bodyMedium, color = IlpColors.muted)
+                }
             }
         }
     }
@@ -343,28 +342,25 @@ private fun Progress(run: SyncRun, t: SyncTexts) {
     ) {
         Text(text, style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.onPrimaryContainer)
         LinearProgressIndicator(Modifier.fillMaxWidth())
-        run.latest?.error?.takeIf { phase is SyncPhase.Retrying || phase == SyncPhase.Failed }?.let {
-            Text(it, style = MaterialTheme.typography.bodyMedium, color = IlpColors.muted)
-        }
     }
 }
 
 @Composable
 private fun RefusedCard(r: RefusedChange, t: SyncTexts) {
-    val label = "${t.entity(r.entity)} ${r.entityId.take(8)}"
+    val label = t.entity(r.entity)
+    // Ids are time-ordered: their first characters are alike, their last ones tell them apart.
+    val shortId = "ID …" + r.entityId.takeLast(8)
     Card(
         Modifier.fillMaxWidth().semantics(mergeDescendants = true) {
-            contentDescription = "$label, ${t.refusalCode(r.code)}, ${r.reason}"
+            contentDescription = "$label $shortId, ${t.refusalCode(r.code)}, ${r.reason}"
         },
         colors = CardDefaults.cardColors(containerColor = IlpColors.urgentContainer),
     ) {
         Column(Modifier.padding(12.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
-            Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                Text(label, Modifier.weight(1f), style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.onSurface)
-                Badge(t.refusalCode(r.code), IlpColors.onPrimary, IlpColors.urgent)
-            }
+            Text(label, style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.onSurface)
+            Badge(t.refusalCode(r.code), IlpColors.onPrimary, IlpColors.urgent)
             Text(r.reason, style = MaterialTheme.typography.bodyLarge, color = MaterialTheme.colorScheme.onSurface)
-            Text(t.time(r.createdAtMs), style = MaterialTheme.typography.bodyMedium, color = IlpColors.muted)
+            Text("$shortId · ${t.time(r.createdAtMs)}", style = MaterialTheme.typography.bodyMedium, color = IlpColors.muted)
         }
     }
 }
