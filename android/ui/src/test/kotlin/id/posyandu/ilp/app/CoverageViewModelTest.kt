@@ -36,6 +36,12 @@ class CoverageViewModelTest {
             assertEquals(r.code, (r.denominator - r.numerator).toInt(), r.missingIds.size)
         }
         assertTrue(view.rows.all { it.period in setOf("month", "year_to_date", "as_of") })
+        // The core says which way is better: the screen colours coverage, not problems.
+        val better = view.rows.associate { it.code to it.better }
+        assertEquals("lower", better["stunting"])
+        assertEquals("lower", better["bgm"])
+        assertEquals("higher", better["k6"])
+        assertEquals("neither", better["skdn_s"])
 
         val choices = (s.choices as Load.Ready).value
         assertEquals(setOf("village", "rw", "rt", "posyandu"), choices.map { it.level }.toSet())

@@ -68,6 +68,8 @@ class CoverageTexts private constructor(
     val onTarget: String,
     val nearTarget: String,
     val belowTarget: String,
+    val lowerIsBetter: String,
+    val countOnly: String,
     val asOf: (String) -> String,
     val noRows: String,
     val posyandu: String,
@@ -85,7 +87,7 @@ class CoverageTexts private constructor(
             month = "Bulan",
             previousMonth = "Bulan sebelumnya",
             nextMonth = "Bulan berikutnya",
-            targets = "Warna menurut target bawaan aplikasi: hijau ≥ 80%, kuning 50–79%, merah < 50%",
+            targets = "Cakupan diwarnai menurut target bawaan aplikasi: hijau ≥ 80%, kuning 50–79%, merah < 50%. Masalah (stunting, BGM, 2T, …) tidak diwarnai: makin rendah makin baik.",
             periodMonth = "Bulan ini",
             periodYear = { "Kumulatif sejak Januari $it" },
             periodAsOf = { "Keadaan per $it" },
@@ -96,6 +98,8 @@ class CoverageTexts private constructor(
             onTarget = "mencapai target",
             nearTarget = "mendekati target",
             belowTarget = "di bawah target",
+            lowerIsBetter = "masalah: makin rendah makin baik",
+            countOnly = "jumlah, tanpa target",
             asOf = { "Dihitung sampai $it" },
             noRows = "Belum ada data cakupan",
             posyandu = "Posyandu",
@@ -112,7 +116,7 @@ class CoverageTexts private constructor(
             month = "Month",
             previousMonth = "Previous month",
             nextMonth = "Next month",
-            targets = "Colours by the app's default targets: green ≥ 80%, amber 50–79%, red < 50%",
+            targets = "Coverage is coloured by the app's default targets: green ≥ 80%, amber 50–79%, red < 50%. Problems (stunting, BGM, 2T, …) are not: lower is better.",
             periodMonth = "This month",
             periodYear = { "Year to date since January $it" },
             periodAsOf = { "As of $it" },
@@ -123,6 +127,8 @@ class CoverageTexts private constructor(
             onTarget = "on target",
             nearTarget = "near target",
             belowTarget = "below target",
+            lowerIsBetter = "a problem: lower is better",
+            countOnly = "a count, no target",
             asOf = { "Counted up to $it" },
             noRows = "No coverage data yet",
             posyandu = "Posyandu",
@@ -265,12 +271,16 @@ private fun RowCard(
     onOpenNumber: (CoverageRowView, Boolean) -> Unit,
 ) {
     val percent = row.percent
-    val band = percent?.let { bandOf(it) }
-    val bandText = when (band) {
-        Band.OnTarget -> t.onTarget
-        Band.Near -> t.nearTarget
-        Band.Below -> t.belowTarget
-        null -> t.noDenominator
+    // Only a coverage is coloured against the targets; the core says which rows are problems
+    // (stunting, BGM: better lower) or plain counts.
+    val band = percent?.takeIf { row.better == "higher" }?.let { bandOf(it) }
+    val bandText = when {
+        percent == null -> t.noDenominator
+        band == Band.OnTarget -> t.onTarget
+        band == Band.Near -> t.nearTarget
+        band == Band.Below -> t.belowTarget
+        row.better == "lower" -> t.lowerIsBetter
+        else -> t.countOnly
     }
     val period = when (row.period) {
         "month" -> t.periodMonth
@@ -298,10 +308,10 @@ private fun RowCard(
                 )
                 Column(Modifier.weight(1f), verticalArrangement = Arrangement.spacedBy(2.dp)) {
                     Box(Modifier.fillMaxWidth().height(14.dp).background(Color(0xFFDADFE1), RoundedCornerShape(7.dp))) {
-                        if (percent != null && band != null) {
+                        if (percent != null) {
                             Box(
                                 Modifier.fillMaxWidth((percent / 100.0).coerceIn(0.0, 1.0).toFloat()).fillMaxHeight()
-                                    .background(band.fill, RoundedCornerShape(7.dp)),
+                                    .background(band?.fill ?: IlpColors.muted, RoundedCornerShape(7.dp)),
                             )
                         }
                     }
