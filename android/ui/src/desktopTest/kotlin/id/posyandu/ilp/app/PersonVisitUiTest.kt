@@ -91,6 +91,8 @@ class PersonVisitUiTest {
             }
         }
         waitForDescription("Berat badan menurut umur", substring = true)
+        // Weight and length together: length-for-age and weight-for-length too.
+        waitForDescription("menurut panjang", substring = true)
         val preview = (graph.navigator.current.viewModel as VisitViewModel).state.value.preview!!
         rule.onAllNodes(hasText(preview.zScores.first { it.indicator == "wfa" }.categoryLabel!!, substring = true))
             .onFirst().assertExists()
@@ -134,7 +136,10 @@ class PersonVisitUiTest {
         field("Sistolik").performTextInput("170")
         field("Diastolik").performTextInput("100")
         field("Gula darah").performTextInput("210")
-        waitForText("ipertensi", substring = true)
+        rule.waitUntil(30_000) {
+            (graph.navigator.current.viewModel as VisitViewModel).state.value.preview?.bloodPressure?.code == "hypertension"
+        }
+        waitForDescription("Hasil pengukuran")
         rule.onNodeWithContentDescription("Hasil pengukuran").performScrollTo()
         Screenshots.save(rule, "27-visit-adult")
     }

@@ -87,7 +87,6 @@ class AppGraph(val platform: Platform, language: Language = Language.Indonesian)
         )
         is Route.Visit -> id.posyandu.ilp.app.visit.VisitViewModel(
             visits, persons, navigator, route.personId, route.posyanduId, platform.clockMs, platform.utcOffsetMinutes(),
-            platform.fixedToday,
         )
         else -> null
     }

@@ -220,7 +220,7 @@ private fun Screen(graph: AppGraph, entry: Navigator.Entry) {
             id.posyandu.ilp.app.visit.VisitScreen(
                 s,
                 id.posyandu.ilp.app.visit.VisitActions(
-                    vm::selectStage, vm::edit, vm::toggleDangerSign, vm::toggleImmunization, vm::toggleService,
+                    vm::selectKind, vm::edit, vm::toggleDangerSign, vm::toggleImmunization, vm::toggleService,
                     vm::callPickup, vm::save, vm::load,
                 ),
             )

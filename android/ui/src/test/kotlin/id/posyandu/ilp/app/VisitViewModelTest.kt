@@ -8,7 +8,7 @@ import id.posyandu.ilp.app.data.Load
 import id.posyandu.ilp.app.data.UiError
 import id.posyandu.ilp.app.nav.Route
 import id.posyandu.ilp.app.person.PersonViewModel
-import id.posyandu.ilp.app.visit.LifeStage
+import id.posyandu.ilp.core.VisitKindForm
 import id.posyandu.ilp.app.visit.VisitState
 import id.posyandu.ilp.app.visit.VisitViewModel
 import id.posyandu.ilp.core.MemberCard
@@ -45,7 +45,10 @@ class VisitViewModelTest {
         val child = PersonFixtures.weighedChild(graph)
         val (_, vm) = openVisit(graph, child.personId)
         val s0 = vm.state.value
-        assertEquals(LifeStage.UnderFive, s0.stage)
+        assertEquals("under_five", s0.plan!!.lifeStage)
+        assertTrue("the plan asks a child's measurements: ${s0.plan!!.fields}", s0.asks("weight") && s0.asks("length_or_height") && s0.asks("head_circumference"))
+        assertTrue(s0.child)
+        assertEquals("lying or standing as the core says", s0.plan!!.measureLying, s0.fields.lying)
         assertNull("nothing typed, nothing previewed", s0.preview)
         assertTrue(s0.codes!!.antigens.isNotEmpty() && s0.codes!!.dangerSigns.isNotEmpty() && s0.codes!!.services.isNotEmpty())
 
@@ -104,7 +107,7 @@ class VisitViewModelTest {
         val shownBefore = (person.state.value.history as Load.Ready).value.size
 
         val weight = nextWeight(child)
-        vm.edit { it.copy(weight = weight, length = nextLength(child), lying = child.ageDays!! < 731) }
+        vm.edit { it.copy(weight = weight, length = nextLength(child)) }
         vm.state.await { it.preview != null }
         vm.save()
         graph.navigator.stack.await { it.last().route == Route.Person(child.personId) }
@@ -164,7 +167,11 @@ class VisitViewModelTest {
         val graph = TestApp.signedIn()
         val adult = PersonFixtures.adult(graph)
         val (_, vm) = openVisit(graph, adult.personId)
-        assertEquals(LifeStage.Adult, vm.state.value.stage)
+        val plan = vm.state.value.plan!!
+        assertTrue(plan.lifeStage, plan.lifeStage == "adult" || plan.lifeStage == "elderly")
+        assertTrue("blood pressure and glucose: ${plan.fields}", "blood_pressure" in plan.fields && "glucose" in plan.fields)
+        assertFalse("no head circumference for an adult", "head_circumference" in plan.fields)
+        assertTrue("screening questions: ${plan.questions}", "smoking" in plan.questions && "known_conditions" in plan.questions)
         vm.edit { it.copy(systolic = "170", diastolic = "100") }
         val s = vm.state.await { it.preview?.bloodPressure != null }
         assertEquals("hypertension", s.preview!!.bloodPressure!!.code)
@@ -189,34 +196,35 @@ class VisitViewModelTest {
         val woman = PersonFixtures.pregnantWoman(graph)
         val (_, vm) = openVisit(graph, woman.personId)
         val s0 = vm.state.value
-        assertEquals(LifeStage.Pregnancy, s0.stage)
-        val open = s0.schedule!!.items.firstOrNull { it.kind == "anc" && it.status in setOf("upcoming", "due", "overdue") }
-        if (open != null) assertEquals(open.key.split(':')[2].toInt(), s0.fields.ancContact)
+        assertEquals("pregnant", s0.plan!!.lifeStage)
+        val suggested = s0.plan!!.suggestedKind
+        assertTrue("an ANC contact: $suggested", suggested is VisitKindForm.Anc)
+        assertEquals("the form starts with the core's next contact", suggested, s0.kind)
         vm.edit { it.copy(muac = "22,0", systolic = "120", diastolic = "80") }
         val s = vm.state.await { it.preview?.kek != null }
         assertEquals(true, s.preview!!.kek)
         assertTrue(s.preview!!.pregnant)
         assertEquals(woman.pregnancy!!.id, vm.pendingForm()!!.pregnancyId)
-        vm.edit { it.copy(ancContact = it.ancContact ?: 1) }
+        // The kader may record another contact than the suggested one: it is what is sent.
+        val picked = VisitKindForm.Anc(((suggested as VisitKindForm.Anc).contact ?: 1u.toUByte()), false)
+        vm.selectKind(picked)
+        assertEquals(picked, vm.pendingForm()!!.kind)
         vm.save()
         vm.state.await { it.saved }
         assertFalse(graph.session.core.value!!.personHistory(woman.personId).isEmpty())
     }
 
     @Test
-    fun switchingTheFormKeepsTheNumbers() {
+    fun aClosedDatabaseIsAnErrorWithRetry() {
         val graph = TestApp.signedIn()
         val adult = PersonFixtures.adult(graph)
-        val (_, vm) = openVisit(graph, adult.personId)
-        vm.edit { it.copy(weight = "60") }
-        vm.selectStage(LifeStage.Postpartum)
-        assertEquals(LifeStage.Postpartum, vm.state.value.stage)
-        assertEquals("60", vm.state.value.fields.weight)
-        // A postpartum visit needs its KF number.
-        if (vm.state.value.fields.kfNumber == null) {
-            vm.save()
-            assertEquals("kind", (vm.state.await { it.error != null }.error as UiError.Invalid).field)
-        }
+        graph.session.core.value!!.closeDatabase()
+        val vm = VisitViewModel(graph.visits, graph.persons, graph.navigator, adult.personId)
+        val failed = vm.state.await { it.person is Load.Failed }
+        assertTrue(failed.person is Load.Failed)
+        graph.session.core.value!!.reopenDatabase()
+        vm.load()
+        vm.state.await { ready(it) }
     }
 
     private fun assertNotEquals(unexpected: Any?, actual: Any?) = org.junit.Assert.assertNotEquals(unexpected, actual)

@@ -58,10 +58,12 @@ import id.posyandu.ilp.app.person.kmsColors
 import id.posyandu.ilp.app.theme.IlpColors
 import id.posyandu.ilp.app.theme.TouchTarget
 import id.posyandu.ilp.core.MeasurementAssessment
+import id.posyandu.ilp.core.VisitKindForm
 
 class VisitTexts private constructor(
     val form: String,
-    val stage: (LifeStage) -> String,
+    /** English names of the core's stage codes (Indonesian comes from the core). */
+    val stage: ((String) -> String)?,
     val measurements: String,
     val weight: String,
     val lengthHeight: String,
@@ -81,6 +83,8 @@ class VisitTexts private constructor(
     val knNumber: String,
     val ironTablets: String,
     val screening: String,
+    val familyPlanning: String,
+    val breastfeeding: String,
     val smokes: String,
     val knownHypertension: String,
     val knownDiabetes: String,
@@ -115,16 +119,8 @@ class VisitTexts private constructor(
 ) {
     companion object {
         val id = VisitTexts(
-            form = "Jenis formulir",
-            stage = {
-                when (it) {
-                    LifeStage.UnderFive -> "Balita"
-                    LifeStage.Pregnancy -> "Ibu hamil"
-                    LifeStage.Postpartum -> "Ibu nifas"
-                    LifeStage.Newborn -> "Bayi baru lahir"
-                    LifeStage.Adult -> "Dewasa & lansia"
-                }
-            },
+            form = "Tahap hidup",
+            stage = null,
             measurements = "Pengukuran",
             weight = "Berat badan",
             lengthHeight = "Panjang/tinggi badan",
@@ -151,6 +147,8 @@ class VisitTexts private constructor(
             knNumber = "Kunjungan neonatal (KN) ke-",
             ironTablets = "Jumlah tablet tambah darah",
             screening = "Pertanyaan skrining",
+            familyPlanning = "Memakai KB?",
+            breastfeeding = "ASI eksklusif?",
             smokes = "Merokok?",
             knownHypertension = "Pernah didiagnosis hipertensi?",
             knownDiabetes = "Pernah didiagnosis diabetes?",
@@ -184,14 +182,17 @@ class VisitTexts private constructor(
             tablets = "tablet",
         )
         val en = VisitTexts(
-            form = "Form",
+            form = "Life stage",
             stage = {
                 when (it) {
-                    LifeStage.UnderFive -> "Under five"
-                    LifeStage.Pregnancy -> "Pregnancy"
-                    LifeStage.Postpartum -> "Postpartum"
-                    LifeStage.Newborn -> "Newborn"
-                    LifeStage.Adult -> "Adult & elderly"
+                    "pregnant" -> "Pregnancy"
+                    "postpartum" -> "Postpartum"
+                    "newborn" -> "Newborn"
+                    "under_five" -> "Under five"
+                    "school_age" -> "School age & adolescent"
+                    "adult" -> "Adult"
+                    "elderly" -> "Elderly"
+                    else -> "Age unknown"
                 }
             },
             measurements = "Measurements",
@@ -220,6 +221,8 @@ class VisitTexts private constructor(
             knNumber = "Newborn visit (KN) no.",
             ironTablets = "Iron tablets given",
             screening = "Screening questions",
+            familyPlanning = "Using family planning?",
+            breastfeeding = "Exclusive breastfeeding?",
             smokes = "Smokes?",
             knownHypertension = "Ever diagnosed with hypertension?",
             knownDiabetes = "Ever diagnosed with diabetes?",
@@ -259,7 +262,7 @@ class VisitTexts private constructor(
 
 /** Callbacks of the visit form. */
 class VisitActions(
-    val onStage: (LifeStage) -> Unit,
+    val onKind: (VisitKindForm) -> Unit,
     val onEdit: ((VisitFields) -> VisitFields) -> Unit,
     val onDangerSign: (String) -> Unit,
     val onImmunization: (antigen: String, dose: Int) -> Unit,
@@ -292,41 +295,53 @@ fun VisitScreen(state: VisitState, actions: VisitActions) {
             listOfNotNull(profile.subject.ageLabel, profile.placeLabel).joinToString(" · "),
             color = IlpColors.muted,
         )
-        Text(t.form, style = MaterialTheme.typography.labelLarge)
-        FlowRow(horizontalArrangement = Arrangement.spacedBy(6.dp)) {
-            LifeStage.entries.forEach { s ->
-                Chip(t.stage(s), s == state.stage) { actions.onStage(s) }
+        state.plan?.let { plan ->
+            val names = t.stage?.takeIf { language != Language.Indonesian }?.let { plan.stages.map(it) } ?: plan.stageLabels
+            FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
+                Text(t.form, style = MaterialTheme.typography.labelLarge)
+                names.forEach { Badge(it, IlpColors.primary, MaterialTheme.colorScheme.primaryContainer) }
             }
         }
 
-        when (state.stage) {
-            LifeStage.Newborn -> NumberChips(t.knNumber, 1..3, f.knNumber, err("kind")) { n -> edit { it.copy(knNumber = n) } }
-            LifeStage.Postpartum -> NumberChips(t.kfNumber, 1..4, f.kfNumber, err("kind")) { n -> edit { it.copy(kfNumber = n) } }
-            LifeStage.Pregnancy -> {
-                NumberChips(t.ancContact, 1..6, f.ancContact, err("kind")) { n -> edit { it.copy(ancContact = n) } }
-                CheckRow(t.byDoctor, f.ancByDoctor) { v -> edit { it.copy(ancByDoctor = v) } }
+        when (val k = state.kind) {
+            is VisitKindForm.Kn -> NumberChips(t.knNumber, 1..3, k.number.toInt(), err("kind")) { n ->
+                if (n != null) actions.onKind(VisitKindForm.Kn(n.toUByte()))
+            }
+            is VisitKindForm.Kf -> NumberChips(t.kfNumber, 1..4, k.number.toInt(), err("kind")) { n ->
+                if (n != null) actions.onKind(VisitKindForm.Kf(n.toUByte()))
+            }
+            is VisitKindForm.Anc -> {
+                NumberChips(t.ancContact, 1..6, k.contact?.toInt(), err("kind")) { n ->
+                    actions.onKind(k.copy(contact = n?.toUByte()))
+                }
+                CheckRow(t.byDoctor, k.byDoctor) { v -> actions.onKind(k.copy(byDoctor = v)) }
             }
             else -> {}
         }
 
         SectionTitle(t.measurements)
-        val child = state.stage == LifeStage.UnderFive || state.stage == LifeStage.Newborn
-        NumberField(t.weight, f.weight, "kg", err("measurement.weight_kg")) { v -> edit { it.copy(weight = v) } }
-        if (child || state.stage == LifeStage.Adult) {
-            NumberField(if (child) t.lengthHeight else t.height, f.length, "cm", err("measurement.length_or_height_cm")) { v -> edit { it.copy(length = v) } }
+        val child = state.child
+        if (state.asks("weight")) {
+            NumberField(t.weight, f.weight, "kg", err("measurement.weight_kg")) { v -> edit { it.copy(weight = v) } }
         }
-        if (child) {
-            Text(t.byAge, color = IlpColors.muted, style = MaterialTheme.typography.bodyMedium)
-            FlowRow(horizontalArrangement = Arrangement.spacedBy(6.dp)) {
-                Chip(t.lying, f.lying == true) { edit { it.copy(lying = if (it.lying == true) null else true) } }
-                Chip(t.standing, f.lying == false) { edit { it.copy(lying = if (it.lying == false) null else false) } }
+        if (state.asks("length_or_height")) {
+            NumberField(if (child) t.lengthHeight else t.height, f.length, "cm", err("measurement.length_or_height_cm")) { v ->
+                edit { it.copy(length = v) }
             }
+            if (child) {
+                FlowRow(horizontalArrangement = Arrangement.spacedBy(6.dp)) {
+                    Chip(t.lying, f.lying == true) { edit { it.copy(lying = true) } }
+                    Chip(t.standing, f.lying == false) { edit { it.copy(lying = false) } }
+                }
+            }
+        }
+        if (state.asks("head_circumference")) {
             NumberField(t.head, f.head, "cm", err("measurement.head_circumference_cm")) { v -> edit { it.copy(head = v) } }
         }
-        if (state.stage != LifeStage.Newborn) {
+        if (state.asks("muac")) {
             NumberField(t.muac, f.muac, "cm", err("measurement.muac_cm")) { v -> edit { it.copy(muac = v) } }
         }
-        if (!child) {
+        if (state.asks("blood_pressure")) {
             Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                 NumberField(t.systolic, f.systolic, "mmHg", err("measurement.systolic_mmhg"), Modifier.weight(1f), integer = true) { v ->
                     edit { it.copy(systolic = v) }
@@ -336,7 +351,7 @@ fun VisitScreen(state: VisitState, actions: VisitActions) {
                 }
             }
         }
-        if (state.stage == LifeStage.Adult) {
+        if (state.asks("glucose")) {
             NumberField(t.glucose, f.glucose, "mg/dL", err("measurement.blood_glucose_mg_dl")) { v -> edit { it.copy(glucose = v) } }
             FlowRow(horizontalArrangement = Arrangement.spacedBy(6.dp)) {
                 listOf("fasting", "random", "two_hours_after_meal").forEach { code ->
@@ -351,15 +366,23 @@ fun VisitScreen(state: VisitState, actions: VisitActions) {
         val previewProblem = state.previewError
         if (previewProblem != null && previewProblem !is UiError.Invalid) ErrorView(previewProblem)
 
-        if (state.stage == LifeStage.Adult) {
+        if (state.plan?.questions.orEmpty().isNotEmpty()) {
             SectionTitle(t.screening)
-            YesNo(t.smokes, f.smokes, t) { v -> edit { it.copy(smokes = v) } }
-            YesNo(t.knownHypertension, f.knownHypertension, t) { v -> edit { it.copy(knownHypertension = v) } }
-            YesNo(t.knownDiabetes, f.knownDiabetes, t) { v -> edit { it.copy(knownDiabetes = v) } }
+            if (state.asksQuestion("smoking")) YesNo(t.smokes, f.smokes, t) { v -> edit { it.copy(smokes = v) } }
+            if (state.asksQuestion("known_conditions")) {
+                YesNo(t.knownHypertension, f.knownHypertension, t) { v -> edit { it.copy(knownHypertension = v) } }
+                YesNo(t.knownDiabetes, f.knownDiabetes, t) { v -> edit { it.copy(knownDiabetes = v) } }
+            }
+            if (state.asksQuestion("family_planning")) {
+                YesNo(t.familyPlanning, f.familyPlanning, t) { v -> edit { it.copy(familyPlanning = v) } }
+            }
+            if (state.asksQuestion("exclusive_breastfeeding")) {
+                YesNo(t.breastfeeding, f.exclusiveBreastfeeding, t) { v -> edit { it.copy(exclusiveBreastfeeding = v) } }
+            }
         }
 
         val codes = state.codes
-        if (codes != null && state.stage != LifeStage.Adult && state.stage != LifeStage.Postpartum) {
+        if (codes != null) {
             SectionTitle(t.immunizations)
             val due = state.dueImmunizations
             val dueAntigens = mutableSetOf<String>()

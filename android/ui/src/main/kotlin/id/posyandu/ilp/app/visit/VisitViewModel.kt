@@ -1,7 +1,8 @@
-//! The visit form's state: which form the person's life stage calls for, the typed fields, the
-//! core's live assessment of the numbers (debounced, off the main thread), danger signs with their
-//! referral and pick-up call, and the save. Every clinical judgement (z-scores, KMS, KEK, blood
-//! pressure, plausibility) comes from the core; this class only collects and forwards input.
+//! The visit form's state: the core's plan for the person (life stages, fields, questions, visit
+//! kind), the typed fields, the core's live assessment of the numbers (debounced, off the main
+//! thread), danger signs with their referral and pick-up call, and the save. Every clinical
+//! judgement (stage, z-scores, KMS, KEK, blood pressure, plausibility) comes from the core; this
+//! class only collects and forwards input.
 package id.posyandu.ilp.app.visit
 
 import androidx.lifecycle.ViewModel
@@ -19,11 +20,11 @@ import id.posyandu.ilp.core.HealthStatusForm
 import id.posyandu.ilp.core.ImmunizationForm
 import id.posyandu.ilp.core.MeasurementAssessment
 import id.posyandu.ilp.core.MeasurementForm
-import id.posyandu.ilp.core.PersonSchedule
 import id.posyandu.ilp.core.ReferralForm
 import id.posyandu.ilp.core.ServiceForm
 import id.posyandu.ilp.core.VisitForm
 import id.posyandu.ilp.core.VisitKindForm
+import id.posyandu.ilp.core.VisitPlanView
 import kotlinx.coroutines.FlowPreview
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
@@ -32,15 +33,6 @@ import kotlinx.coroutines.flow.collectLatest
 import kotlinx.coroutines.flow.debounce
 import kotlinx.coroutines.flow.distinctUntilChanged
 import kotlinx.coroutines.launch
-
-/** Which form the visit shows. */
-enum class LifeStage { UnderFive, Pregnancy, Postpartum, Newborn, Adult }
-
-/** Under five years (60 completed months): the age the KMS and the under-five form cover. */
-private const val UNDER_FIVE_DAYS = 1826L
-
-/** Statuses of a due item that is still to do. */
-private val OPEN = setOf("upcoming", "due", "overdue")
 
 /** What the user typed, as typed (numbers stay text until sent, so "9," can be typed). */
 data class VisitFields(
@@ -55,10 +47,6 @@ data class VisitFields(
     val glucose: String = "",
     /** fasting, random or two_hours_after_meal. */
     val glucoseTiming: String? = null,
-    val ancContact: Int? = null,
-    val ancByDoctor: Boolean = false,
-    val kfNumber: Int? = null,
-    val knNumber: Int? = null,
     /** Antigen code → dose given in this visit. */
     val immunizations: Map<String, Int> = emptyMap(),
     val services: Set<String> = emptySet(),
@@ -75,6 +63,8 @@ data class VisitFields(
     val smokes: Boolean? = null,
     val knownHypertension: Boolean? = null,
     val knownDiabetes: Boolean? = null,
+    val familyPlanning: Boolean? = null,
+    val exclusiveBreastfeeding: Boolean? = null,
     val note: String = "",
 )
 
@@ -82,9 +72,11 @@ data class VisitState(
     val personId: String,
     val posyanduId: String?,
     val person: Load<PersonProfile> = Load.Loading,
-    val schedule: PersonSchedule? = null,
+    /** The core's plan: stages, fields and questions to show, the kind to start with. */
+    val plan: VisitPlanView? = null,
     val codes: VisitCodes? = null,
-    val stage: LifeStage = LifeStage.Adult,
+    /** Posyandu, home visit, ANC contact n, KF n or KN n: starts as the plan suggests. */
+    val kind: VisitKindForm = VisitKindForm.HomeVisit,
     val fields: VisitFields = VisitFields(),
     /** The core's reading of the numbers typed so far; null before any number. */
     val preview: MeasurementAssessment? = null,
@@ -100,9 +92,18 @@ data class VisitState(
     fun errorFor(field: String): UiError.Invalid? =
         listOfNotNull(error, previewError).filterIsInstance<UiError.Invalid>().firstOrNull { it.field == field }
 
-    /** Immunizations the schedule has open now (due or overdue), offered first. */
+    /** A measurement the plan asks for: weight, length_or_height, head_circumference, muac, blood_pressure, glucose. */
+    fun asks(field: String): Boolean = plan?.fields?.contains(field) == true
+
+    /** A question the plan asks: smoking, known_conditions, family_planning, exclusive_breastfeeding. */
+    fun asksQuestion(question: String): Boolean = plan?.questions?.contains(question) == true
+
+    /** A child's form: length lying or standing, head circumference. */
+    val child: Boolean get() = plan?.stages.orEmpty().any { it == "newborn" || it == "under_five" }
+
+    /** Immunizations open today (the core keys them "imm:<antigen>:<dose>"), offered first. */
     val dueImmunizations: List<DueItemView>
-        get() = schedule?.items.orEmpty().filter { it.kind == "immunization" && it.status in setOf("due", "overdue") }
+        get() = plan?.openItems.orEmpty().filter { it.kind == "immunization" }
 }
 
 @OptIn(FlowPreview::class)
@@ -115,8 +116,6 @@ class VisitViewModel(
     /** Stamps the pick-up call (tests pass a fixed clock). */
     private val clockMs: () -> Long = System::currentTimeMillis,
     utcOffsetMinutes: Int = 480,
-    /** The day due items are computed for (tests fix it); the phone's today when null. */
-    private val date: String? = null,
 ) : ViewModel() {
     private val mutable = MutableStateFlow(VisitState(personId, posyanduId, utcOffsetMinutes = utcOffsetMinutes))
     val state: StateFlow<VisitState> = mutable.asStateFlow()
@@ -150,16 +149,15 @@ class VisitViewModel(
         viewModelScope.launch {
             try {
                 val profile = persons.profile(id)
-                val schedule = persons.schedule(id, date)
+                val plan = visits.plan(id, atPosyandu = mutable.value.posyanduId != null)
                 val codes = visits.codes()
-                val stage = stageOf(profile, schedule)
                 update {
                     it.copy(
                         person = Load.Ready(profile),
-                        schedule = schedule,
+                        plan = plan,
                         codes = codes,
-                        stage = stage,
-                        fields = defaultsFor(stage, schedule, it.fields),
+                        kind = plan.suggestedKind,
+                        fields = it.fields.copy(lying = it.fields.lying ?: plan.measureLying),
                     )
                 }
             } catch (e: kotlinx.coroutines.CancellationException) {
@@ -170,43 +168,9 @@ class VisitViewModel(
         }
     }
 
-    /**
-     * The form the person's data calls for. Not a clinical rule: open KN/KF items of the core's
-     * schedule, a pregnancy the core reports ongoing, and age under five only pick the form; the
-     * user can switch.
-     */
-    private fun stageOf(profile: PersonProfile, schedule: PersonSchedule): LifeStage {
-        val open = schedule.items.filter { it.status in OPEN }
-        val card = profile.card
-        val ageDays = card?.ageDays
-        return when {
-            open.any { it.kind == "kn" } -> LifeStage.Newborn
-            card?.pregnancy?.let { it.outcome == null } == true -> LifeStage.Pregnancy
-            open.any { it.kind == "kf" } -> LifeStage.Postpartum
-            ageDays != null && ageDays < UNDER_FIVE_DAYS -> LifeStage.UnderFive
-            else -> LifeStage.Adult
-        }
-    }
-
-    /** The next ANC contact / KF / KN visit as the schedule numbers them ("anc:<p>:3:dokter"). */
-    private fun defaultsFor(stage: LifeStage, schedule: PersonSchedule, f: VisitFields): VisitFields {
-        val open = schedule.items.filter { it.status in OPEN }
-        fun first(kind: String) = open.firstOrNull { it.kind == kind }?.key?.split(':')
-        return when (stage) {
-            LifeStage.Pregnancy -> first("anc")?.let { k ->
-                f.copy(ancContact = k.getOrNull(2)?.toIntOrNull(), ancByDoctor = k.getOrNull(3) == "dokter")
-            } ?: f
-            LifeStage.Postpartum -> f.copy(kfNumber = first("kf")?.getOrNull(2)?.toIntOrNull() ?: f.kfNumber)
-            LifeStage.Newborn -> f.copy(knNumber = first("kn")?.getOrNull(1)?.toIntOrNull() ?: f.knNumber)
-            else -> f
-        }
-    }
-
-    fun selectStage(stage: LifeStage) {
-        val schedule = mutable.value.schedule
-        update {
-            it.copy(stage = stage, fields = if (schedule != null) defaultsFor(stage, schedule, it.fields) else it.fields)
-        }
+    /** The ANC contact, KF or KN number (or another kind) the user picks instead of the plan's. */
+    fun selectKind(kind: VisitKindForm) {
+        update { it.copy(kind = kind, error = if (it.error is UiError.Invalid) null else it.error) }
     }
 
     /** Any change to the fields; measurement changes refresh the preview. */
@@ -292,23 +256,7 @@ class VisitViewModel(
             is Parsed.Bad -> return Built.Bad(m.field, m.reason)
             is Parsed.Ok -> m.form
         }
-        val profile = (s.person as Load.Ready).value
-        val openPregnancy = profile.card?.pregnancy?.takeIf { it.outcome == null }?.id
-        val atPosyandu = s.posyanduId != null
-        val kind: VisitKindForm = when (s.stage) {
-            LifeStage.Pregnancy -> VisitKindForm.Anc(f.ancContact?.toUByte(), f.ancByDoctor)
-            LifeStage.Postpartum -> VisitKindForm.Kf((f.kfNumber ?: return Built.Bad("kind", missingNumber)).toUByte())
-            LifeStage.Newborn -> VisitKindForm.Kn((f.knNumber ?: return Built.Bad("kind", missingNumber)).toUByte())
-            else -> if (atPosyandu) VisitKindForm.Posyandu else VisitKindForm.HomeVisit
-        }
-        val kfPregnancy = s.schedule?.items
-            ?.firstOrNull { it.kind == "kf" && it.key.endsWith(":${f.kfNumber}") }
-            ?.key?.split(':')?.getOrNull(1)
-        val pregnancyId = when (s.stage) {
-            LifeStage.Pregnancy -> openPregnancy
-            LifeStage.Postpartum -> kfPregnancy
-            else -> null
-        }
+        val pregnancyId = if (s.kind is VisitKindForm.Anc) s.plan?.pregnancyId else null
         val services = f.services.map { code ->
             val quantity = if (code == "iron_tablets" && f.ironTablets.isNotBlank()) {
                 f.ironTablets.trim().toUIntOrNull() ?: return Built.Bad("services.iron_tablets", notANumber)
@@ -333,16 +281,13 @@ class VisitViewModel(
             if (f.knownHypertension == true) add(ConditionForm("hypertension", null, null, false))
             if (f.knownDiabetes == true) add(ConditionForm("diabetes", null, null, false))
         }
-        val health = if (s.stage == LifeStage.Adult && (conditions.isNotEmpty() || f.smokes != null)) {
-            HealthStatusForm(conditions, f.smokes, null, null)
-        } else {
-            null
-        }
+        val answered = conditions.isNotEmpty() || f.smokes != null || f.familyPlanning != null || f.exclusiveBreastfeeding != null
+        val health = if (answered) HealthStatusForm(conditions, f.smokes, f.familyPlanning, f.exclusiveBreastfeeding) else null
         return Built.Ok(
             VisitForm(
                 personId = s.personId,
                 occurredAtMs = null,
-                kind = kind,
+                kind = s.kind,
                 posyanduId = s.posyanduId,
                 place = null,
                 pregnancyId = pregnancyId,
@@ -365,7 +310,6 @@ class VisitViewModel(
 
     companion object {
         private const val notANumber = "is not a number"
-        private const val missingNumber = "choose the visit number"
     }
 }
 
