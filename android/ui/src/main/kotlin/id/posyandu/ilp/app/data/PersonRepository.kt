@@ -52,6 +52,10 @@ class PersonRepository(private val session: CoreSession) {
         )
     }
 
+    /** The life stages the core sees for the person today (newborn, under_five, school_age, ...). */
+    suspend fun lifeStages(personId: String): List<String> =
+        session.call { it.visitPlan(personId, false).stages }
+
     /** `indicator`: wfa, lhfa, wflh, bmifa, hcfa or acfa. */
     suspend fun growthChart(personId: String, indicator: String): GrowthChart =
         session.call { it.growthChart(personId, indicator) }

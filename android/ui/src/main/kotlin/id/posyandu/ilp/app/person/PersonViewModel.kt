@@ -29,8 +29,8 @@ val GROWTH_INDICATORS = listOf("wfa", "lhfa", "wflh", "hcfa", "acfa", "bmifa")
 /** Kinds of due items the immunization card lists (routine and school immunization). */
 private val IMMUNIZATION_KINDS = setOf("immunization", "bias")
 
-/** Beyond the WHO 2007 reference (19 years) there is no growth chart to draw. */
-private const val GROWTH_CHART_MAX_AGE_DAYS = 19 * 365L + 4
+/** The core's life stages a growth chart is drawn for (the WHO references cover them). */
+private val CHARTED_STAGES = setOf("newborn", "under_five", "school_age")
 
 data class PersonState(
     val personId: String,
@@ -105,8 +105,8 @@ class PersonViewModel(
             val profile = load { repository.profile(id) }
             mutable.value = mutable.value.copy(profile = profile)
             val card = (profile as? Load.Ready)?.value?.card
-            val age = card?.ageDays
-            val charted = card?.sex != null && age != null && age in 0..GROWTH_CHART_MAX_AGE_DAYS
+            val stages = if (card?.sex != null && card.birthDate != null) load { repository.lifeStages(id) } else null
+            val charted = (stages as? Load.Ready)?.value.orEmpty().any { it in CHARTED_STAGES }
             val chart = if (charted) load { repository.growthChart(id, mutable.value.indicator) } else null
             mutable.value = mutable.value.copy(chart = chart)
             val schedule = load { repository.schedule(id, date) }
