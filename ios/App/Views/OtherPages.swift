@@ -142,8 +142,9 @@ struct CoveragePage: View {
             }
             .buttonStyle(.borderless)
             LoadContent(load: model.table, retry: model.refresh) { table in
-                Section(table.areaLabel) {
-                    ForEach(table.rows, id: \.code) { row in
+                Section {
+                    ForEach(model.rows, id: \.row.code) { display in
+                        let row = display.row
                         VStack(alignment: .leading, spacing: 4) {
                             Text(verbatim: row.label).font(.subheadline)
                             HStack {
@@ -151,7 +152,7 @@ struct CoveragePage: View {
                                     Text(verbatim: "\(row.numerator)/\(row.denominator)")
                                 }
                                 .buttonStyle(.bordered)
-                                Text(verbatim: row.percent.map { String(format: "%.1f%%", $0) } ?? "—")
+                                Text(verbatim: display.percentText).foregroundStyle(display.band.tone.color)
                                 Spacer()
                                 if !row.missingIds.isEmpty {
                                     Button { model.open(row, counted: false) } label: {
@@ -161,13 +162,35 @@ struct CoveragePage: View {
                                     .tint(.orange)
                                 }
                             }
+                            if let fraction = display.barFraction {
+                                ProgressView(value: fraction).tint(display.band.tone.color)
+                            }
+                            Text(LocalizedStringKey(display.band.catalogKey))
+                                .font(.caption)
+                                .foregroundStyle(display.band.tone.color)
                         }
                     }
+                } header: {
+                    Text(verbatim: table.areaLabel)
+                } footer: {
+                    Text("coverage.targets \(Int(CoverageBand.onTargetPercent)) \(Int(CoverageBand.nearTargetPercent))")
                 }
             }
         }
         .navigationTitle("coverage.title")
         .task { await model.load() }
+    }
+}
+
+extension CoverageTone {
+    /// Target bands in green/amber/red; problems, counts and empty rows neutral.
+    var color: Color {
+        switch self {
+        case .good: .green
+        case .warning: .orange
+        case .urgent: .red
+        case .neutral: .secondary
+        }
     }
 }
 

@@ -40,6 +40,57 @@ final class CoverageViewModelTests: XCTestCase {
         XCTAssertNotEqual(model.table.value?.areaLabel, table.areaLabel)
     }
 
+    /// Only a coverage is banded against the default targets: stunting and BGM are problems (lower is
+    /// better, never "below target"), K6 is a coverage, S a plain count; the direction comes from the core.
+    func testBandFollowsWhichWayIsBetter() async throws {
+        let world = try World(households: 40)
+        try world.signIn("supervisor")
+        let model = try world.open(.coverage(areaId: nil, month: nil), as: CoverageViewModel.self)
+        await model.load()
+        let table = try XCTUnwrap(model.table.value, "\(model.table)")
+        func row(_ code: String) throws -> CoverageRowDisplay {
+            try XCTUnwrap(model.rows.first { $0.row.code == code }, "no \(code) row in \(table.rows.map(\.code))")
+        }
+        XCTAssertEqual(model.rows.count, table.rows.count)
+
+        for code in ["stunting", "bgm"] {
+            let problem = try row(code)
+            XCTAssertEqual(problem.row.better, CoverageBand.lower, code)
+            XCTAssertFalse(problem.band.isTargetBand, "\(code): \(problem.band)")
+            XCTAssertEqual(problem.band.tone, .neutral, code)
+            XCTAssertEqual(problem.band, problem.row.percent == nil ? .noDenominator : .lowerIsBetter, code)
+            XCTAssertEqual(model.band(of: code), problem.band)
+        }
+
+        let k6 = try row("k6")
+        XCTAssertEqual(k6.row.better, CoverageBand.higher)
+        XCTAssertNotNil(k6.row.percent, "K6 has pregnant women to count in the demo world")
+        XCTAssertTrue(k6.band.isTargetBand, "\(k6.band)")
+        XCTAssertTrue([.onTarget, .nearTarget, .belowTarget].contains(k6.band))
+
+        let s = try row("skdn_s")
+        XCTAssertEqual(s.row.better, CoverageBand.neither)
+        XCTAssertFalse(s.band.isTargetBand, "\(s.band)")
+        XCTAssertEqual(s.band, s.row.percent == nil ? .noDenominator : .countOnly)
+
+        // Whatever the numbers: the same percent is banded only for a coverage.
+        func band(_ better: String, _ percent: Double?) -> CoverageBand {
+            CoverageBand.of(CoverageRowView(code: "x", label: "x", period: "month", unit: "person", numerator: 0,
+                                            denominator: 0, percent: percent, better: better,
+                                            numeratorIds: [], missingIds: []))
+        }
+        XCTAssertEqual(band("higher", 80), .onTarget)
+        XCTAssertEqual(band("higher", 79.9), .nearTarget)
+        XCTAssertEqual(band("higher", 50), .nearTarget)
+        XCTAssertEqual(band("higher", 49.9), .belowTarget)
+        XCTAssertEqual(band("lower", 10), .lowerIsBetter)
+        XCTAssertEqual(band("lower", 90), .lowerIsBetter, "a high stunting share is not 'on target'")
+        XCTAssertEqual(band("neither", 100), .countOnly)
+        XCTAssertEqual(band("higher", nil), .noDenominator)
+        XCTAssertEqual(band("lower", nil), .noDenominator)
+        XCTAssertEqual(CoverageBand.lowerIsBetter.catalogKey, "coverage.band.lower_is_better")
+    }
+
     func testMonthStepsAndAFutureMonthIsNamed() async throws {
         let world = try World()
         try world.signIn("supervisor")

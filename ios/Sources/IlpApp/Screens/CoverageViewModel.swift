@@ -4,6 +4,77 @@
 import IlpCore
 import Observation
 
+/// How a coverage row is shown: only a coverage (the core says `better` "higher") is put in a band against
+/// the app's default targets; a problem's share (stunting, BGM, 2T, households without JKN: "lower") is
+/// never "below target", and a plain count (S, "neither") has no target at all.
+public enum CoverageBand: String, CaseIterable, Sendable {
+    case onTarget = "on_target"
+    case nearTarget = "near_target"
+    case belowTarget = "below_target"
+    /// A problem's share: lower is better, no target colour.
+    case lowerIsBetter = "lower_is_better"
+    /// A plain count: no target.
+    case countOnly = "count_only"
+    /// Nobody eligible yet (no percent).
+    case noDenominator = "no_denominator"
+
+    /// The app's default targets (not a programme's official ones; the screen says so): a coverage at or
+    /// above `onTargetPercent` is on target, at or above `nearTargetPercent` near it, else below.
+    public static let onTargetPercent = 80.0
+    public static let nearTargetPercent = 50.0
+
+    /// The core's direction codes.
+    public static let higher = "higher", lower = "lower", neither = "neither"
+
+    public static func of(_ row: CoverageRowView) -> CoverageBand {
+        guard let percent = row.percent else { return .noDenominator }
+        switch row.better {
+        case higher:
+            if percent >= onTargetPercent { return .onTarget }
+            if percent >= nearTargetPercent { return .nearTarget }
+            return .belowTarget
+        case lower: return .lowerIsBetter
+        default: return .countOnly
+        }
+    }
+
+    /// Whether the row is coloured against a target (only a coverage is).
+    public var isTargetBand: Bool { tone != .neutral }
+
+    /// The colour family: good/warning/urgent for the target bands, neutral for everything else.
+    public var tone: CoverageTone {
+        switch self {
+        case .onTarget: .good
+        case .nearTarget: .warning
+        case .belowTarget: .urgent
+        case .lowerIsBetter, .countOnly, .noDenominator: .neutral
+        }
+    }
+
+    /// Localizable.xcstrings key of the band's words.
+    public var catalogKey: String { "coverage.band." + rawValue }
+}
+
+public enum CoverageTone: Sendable {
+    case good, warning, urgent, neutral
+}
+
+/// One row as the screen shows it: the core's row, its band and the bar's filled fraction (0...1).
+public struct CoverageRowDisplay: Sendable {
+    public let row: CoverageRowView
+    public let band: CoverageBand
+    /// nil when there is no percent (nothing to fill).
+    public let barFraction: Double?
+    public let percentText: String
+
+    public init(_ row: CoverageRowView) {
+        self.row = row
+        band = CoverageBand.of(row)
+        barFraction = row.percent.map { min(max($0 / 100, 0), 1) }
+        percentText = row.percent.map { String(format: "%.1f%%", $0) } ?? "—"
+    }
+}
+
 @MainActor
 @Observable
 public final class CoverageViewModel {
@@ -62,6 +133,14 @@ public final class CoverageViewModel {
     public func selectMonth(_ m: String) async {
         month = m
         await refresh()
+    }
+
+    /// The table's rows with their bands (empty until the table is loaded).
+    public var rows: [CoverageRowDisplay] { table.value?.rows.map(CoverageRowDisplay.init) ?? [] }
+
+    /// The band of the row with this indicator code, nil when the table has no such row.
+    public func band(of code: String) -> CoverageBand? {
+        table.value?.rows.first { $0.code == code }.map(CoverageBand.of)
     }
 
     public func previousMonth() async { await selectMonth(Self.shift(month, by: -1)) }
