@@ -67,7 +67,8 @@ class AppGraph(val platform: Platform, language: Language = Language.Indonesian)
         language.value = if (language.value == Language.Indonesian) Language.English else Language.Indonesian
     }
 
-    private fun viewModelFor(route: Route): ViewModel? = when (route) {
+    // Exhaustive on purpose: a new route does not compile until it has its view model.
+    private fun viewModelFor(route: Route): ViewModel = when (route) {
         Route.Login -> LoginViewModel(accounts, navigator)
         Route.SetPin -> SetPinViewModel(accounts, navigator)
         Route.Today -> TodayViewModel(worklist, navigator, platform.fixedToday)
@@ -75,19 +76,20 @@ class AppGraph(val platform: Platform, language: Language = Language.Indonesian)
         is Route.RegisterHousehold -> id.posyandu.ilp.app.households.RegisterHouseholdViewModel(households, navigator, route.rtId)
         is Route.EditHousehold -> id.posyandu.ilp.app.households.EditHouseholdViewModel(households, navigator, route.householdId)
         is Route.Household ->
-            id.posyandu.ilp.app.households.HouseholdViewModel(households, navigator, route.householdId, platform.fixedToday)
+            id.posyandu.ilp.app.households.HouseholdViewModel(
+                households, navigator, route.householdId, platform.fixedToday, persons.revision,
+            )
         Route.Sync -> id.posyandu.ilp.app.sync.SyncViewModel(sync, navigator)
-        is Route.PosyanduSession -> route.posyanduId
-            ?.let { id.posyandu.ilp.app.posyandu.PosyanduSessionViewModel(posyandu, navigator, it, route.date) }
-            ?: id.posyandu.ilp.app.posyandu.PosyanduPickViewModel(posyandu, navigator, route.date)
-        is Route.Coverage -> id.posyandu.ilp.app.coverage.CoverageViewModel(coverage, navigator, route.areaId, route.month)
-        is Route.CoverageDrilldown -> id.posyandu.ilp.app.coverage.CoverageDrilldownViewModel(coverage, navigator, route)
         is Route.Person -> id.posyandu.ilp.app.person.PersonViewModel(
             persons, navigator, route.personId, platform.utcOffsetMinutes(), platform.fixedToday,
         )
         is Route.Visit -> id.posyandu.ilp.app.visit.VisitViewModel(
             visits, persons, navigator, route.personId, route.posyanduId, platform.clockMs, platform.utcOffsetMinutes(),
         )
-        else -> null
+        is Route.PosyanduSession -> route.posyanduId
+            ?.let { id.posyandu.ilp.app.posyandu.PosyanduSessionViewModel(posyandu, navigator, it, route.date) }
+            ?: id.posyandu.ilp.app.posyandu.PosyanduPickViewModel(posyandu, navigator, route.date)
+        is Route.Coverage -> id.posyandu.ilp.app.coverage.CoverageViewModel(coverage, navigator, route.areaId, route.month)
+        is Route.CoverageDrilldown -> id.posyandu.ilp.app.coverage.CoverageDrilldownViewModel(coverage, navigator, route)
     }
 }

@@ -23,6 +23,8 @@ import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.style.TextAlign
+import androidx.compose.ui.text.style.TextOverflow
 import id.posyandu.ilp.app.i18n.CommonTexts
 import id.posyandu.ilp.app.i18n.Language
 import id.posyandu.ilp.app.i18n.LocalLanguage
@@ -53,7 +55,7 @@ fun IlpApp(graph: AppGraph) {
                 topBar = {
                     if (signedIn) {
                         TopAppBar(
-                            title = { Text(titleOf(entry.route, language)) },
+                            title = { Text(titleOf(entry.route, language), maxLines = 1, overflow = TextOverflow.Ellipsis) },
                             navigationIcon = {
                                 if (stack.size > 1) {
                                     TextButton(
@@ -61,12 +63,13 @@ fun IlpApp(graph: AppGraph) {
                                         Modifier.semantics { contentDescription = t.back },
                                         colors = ButtonDefaults.textButtonColors(contentColor = MaterialTheme.colorScheme.onPrimary),
                                     ) {
-                                        Text("‹ " + t.back)
+                                        Text("‹", style = MaterialTheme.typography.headlineSmall)
                                     }
                                 }
                             },
                             actions = {
-                                TextButton(
+                                // Only on a tab's first screen: deeper screens need the room for their title.
+                                if (stack.size == 1) TextButton(
                                     {
                                         scope.launch {
                                             graph.accounts.switchUser()
@@ -113,7 +116,15 @@ private fun Tabs(navigator: Navigator, current: Route, tabs: List<Route>, langua
                 selected = selected,
                 onClick = { if (!selected || navigator.stack.value.size > 1) navigator.reset(tab) },
                 icon = {},
-                label = { Text(titleOf(tab, language), style = MaterialTheme.typography.labelMedium) },
+                label = {
+                    Text(
+                        titleOf(tab, language),
+                        // Five tabs (a supervisor's) leave about 72 dp each: "Posyandu" must not break.
+                        style = if (tabs.size > 4) MaterialTheme.typography.labelSmall else MaterialTheme.typography.labelMedium,
+                        maxLines = 2,
+                        textAlign = TextAlign.Center,
+                    )
+                },
             )
         }
     }
@@ -184,6 +195,20 @@ private fun Screen(graph: AppGraph, entry: Navigator.Entry) {
                 s, vm::syncNow, vm::cancel, vm::refresh, vm::loginAgain, vm::askLogout, vm::keepLoggedIn, vm::logout,
             )
         }
+        is id.posyandu.ilp.app.person.PersonViewModel -> {
+            val s by vm.state.collectAsState()
+            id.posyandu.ilp.app.person.PersonScreen(s, vm::selectTab, vm::selectIndicator, vm::recordVisit, vm::refresh)
+        }
+        is id.posyandu.ilp.app.visit.VisitViewModel -> {
+            val s by vm.state.collectAsState()
+            id.posyandu.ilp.app.visit.VisitScreen(
+                s,
+                id.posyandu.ilp.app.visit.VisitActions(
+                    vm::selectKind, vm::edit, vm::toggleDangerSign, vm::toggleImmunization, vm::toggleService,
+                    vm::callPickup, vm::save, vm::load,
+                ),
+            )
+        }
         is id.posyandu.ilp.app.posyandu.PosyanduPickViewModel -> {
             val s by vm.state.collectAsState()
             id.posyandu.ilp.app.posyandu.PosyanduPickScreen(
@@ -210,20 +235,6 @@ private fun Screen(graph: AppGraph, entry: Navigator.Entry) {
         is id.posyandu.ilp.app.coverage.CoverageDrilldownViewModel -> {
             val s by vm.state.collectAsState()
             id.posyandu.ilp.app.coverage.CoverageDrilldownScreen(s, vm::open, vm::refresh)
-        }
-        is id.posyandu.ilp.app.person.PersonViewModel -> {
-            val s by vm.state.collectAsState()
-            id.posyandu.ilp.app.person.PersonScreen(s, vm::selectTab, vm::selectIndicator, vm::recordVisit, vm::refresh)
-        }
-        is id.posyandu.ilp.app.visit.VisitViewModel -> {
-            val s by vm.state.collectAsState()
-            id.posyandu.ilp.app.visit.VisitScreen(
-                s,
-                id.posyandu.ilp.app.visit.VisitActions(
-                    vm::selectKind, vm::edit, vm::toggleDangerSign, vm::toggleImmunization, vm::toggleService,
-                    vm::callPickup, vm::save, vm::load,
-                ),
-            )
         }
         else -> error("no screen for ${entry.route}")
     }

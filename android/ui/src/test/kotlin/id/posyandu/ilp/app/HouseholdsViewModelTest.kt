@@ -212,6 +212,31 @@ class HouseholdsViewModelTest {
     }
 
     @Test
+    fun aVisitSavedElsewhereShowsOnTheHouseholdWhenBack() {
+        val graph = TestApp.signedIn()
+        val today = graph.screen<TodayViewModel>()
+        val list = (today.state.await { it.worklist is Load.Ready }.worklist as Load.Ready).value
+        today.open(list.groups.flatMap { it.stops }.first { it.householdId != null })
+        val vm = graph.screen<HouseholdViewModel>()
+        val view = (vm.state.await { it.view is Load.Ready }.view as Load.Ready).value
+        val adult = view.detail.members.first { (it.ageDays ?: 0) > 20 * 365 }
+        // What the visit form sends for an adult's weighing, through the same repository.
+        runBlocking {
+            graph.visits.record(
+                id.posyandu.ilp.core.VisitForm(
+                    adult.personId, null, id.posyandu.ilp.core.VisitKindForm.HomeVisit, null, null, null,
+                    id.posyandu.ilp.core.MeasurementForm(61.3, null, null, null, null, null, null, null, null),
+                    emptyList(), emptyList(), emptyList(), null, null, null, null,
+                ),
+            )
+        }
+        val reloaded = vm.state.await { s ->
+            (s.view as? Load.Ready)?.value?.detail?.members?.first { it.personId == adult.personId }?.latest?.weightKg == 61.3
+        }
+        assertTrue(reloaded.view is Load.Ready)
+    }
+
+    @Test
     fun editChangesAddressAndJknAndTheHouseholdShowsIt() {
         val graph = TestApp.signedIn()
         val list = households(graph)

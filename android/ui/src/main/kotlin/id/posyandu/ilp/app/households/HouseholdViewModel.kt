@@ -15,6 +15,7 @@ import id.posyandu.ilp.core.CodeLabel
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.drop
 import kotlinx.coroutines.flow.filter
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
@@ -36,6 +37,8 @@ class HouseholdViewModel(
     private val householdId: String,
     /** The day due items are computed for (YYYY-MM-DD); the phone's today when null. */
     private val date: String? = null,
+    /** Goes up when a visit is saved anywhere: a member's due items may have changed. */
+    private val visitsSaved: StateFlow<Long>? = null,
 ) : ViewModel() {
     private val mutable = MutableStateFlow(HouseholdState())
     val state: StateFlow<HouseholdState> = mutable.asStateFlow()
@@ -44,6 +47,8 @@ class HouseholdViewModel(
         refresh()
         // Coming back from the edit form shows what was saved.
         viewModelScope.launch { repository.changed.filter { it == householdId }.collect { reload() } }
+        // Back from a visit recorded from this screen, the member's items show it.
+        visitsSaved?.let { saved -> viewModelScope.launch { saved.drop(1).collect { reload() } } }
     }
 
     fun refresh() {
