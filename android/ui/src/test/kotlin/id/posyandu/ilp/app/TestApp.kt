@@ -8,17 +8,33 @@ import id.posyandu.ilp.app.data.DatabaseKeys
 import id.posyandu.ilp.core.IlpCore
 import id.posyandu.ilp.core.OpenConfig
 import id.posyandu.ilp.core.createDemoDatabase
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.test.setMain
 import kotlinx.coroutines.withTimeout
 import java.io.File
 import java.nio.file.Files
 import java.time.LocalDate
 import java.time.ZoneOffset
 import java.util.UUID
+import java.util.concurrent.Executors
+import kotlin.coroutines.EmptyCoroutineContext
 
 object TestApp {
+    init {
+        // Under Gradle (`:ui:testDebugUnitTest`) Dispatchers.Main is Android's, whose looper is a
+        // stub on the host JVM: the view models then get a main thread of their own. On the
+        // desktop (tests/android.sh) Swing provides Dispatchers.Main and this does nothing.
+        val hasMain = runCatching { Dispatchers.Main.isDispatchNeeded(EmptyCoroutineContext) }.isSuccess
+        if (!hasMain) {
+            val main = Executors.newSingleThreadExecutor { r -> Thread(r, "test-main").apply { isDaemon = true } }
+            Dispatchers.setMain(main.asCoroutineDispatcher())
+        }
+    }
+
     /** Kelurahan Oesapa is in Kota Kupang: WITA. */
     const val OFFSET_MINUTES = 480
     const val PIN = "246810"
