@@ -176,6 +176,22 @@ fn bad_login() -> Error {
     .into()
 }
 
+/// Checks a username and password (or PIN) outside any transaction; an unknown or disabled user
+/// takes as long as a wrong password. The dashboard's login uses it; the API's login below does
+/// the same inline.
+pub fn verify_user(db: &dyn Db, username: &str, secret: &str) -> Result<UserRow> {
+    let username = username.trim().to_string();
+    let user = db.read(|tx| Ok(tx.user_by_name(&username)?))?;
+    let Some(user) = user.filter(|u| u.active && u.password_hash.is_some()) else {
+        let _ = verify_password(secret, dummy_hash());
+        return Err(bad_login());
+    };
+    if !verify_password(secret, user.password_hash.as_deref().unwrap_or_default()) {
+        return Err(bad_login());
+    }
+    Ok(user)
+}
+
 /// Login: checks the secret (outside any transaction: Argon2 is slow on purpose), registers the
 /// device for the user on first use, and issues a token.
 pub fn login(

@@ -67,6 +67,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/push", post(push))
         .route("/api/v1/pull", post(pull))
         .route("/api/v1/snapshot", post(snapshot))
+        .merge(crate::dashboard::router(&state))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
         })

@@ -354,6 +354,16 @@ fn serve(config: Config, db: Arc<dyn Db>, banner: Option<Vec<demo::DemoLogin>>) 
         })
         .await
         .map_err(|e| Error::Usage(format!("startup: {e}")))??;
+        // The dashboard's replica follows the feed; catching it up now makes the first page quick.
+        if banner.is_some() {
+            eprintln!("Preparing the dashboard ...");
+        }
+        let (replica_db, data_dir) = (db.clone(), config.data_dir.clone());
+        tokio::task::spawn_blocking(move || {
+            ilp_server::dashboard::prepare_replica(replica_db, data_dir, SystemClock.now_ms())
+        })
+        .await
+        .map_err(|e| Error::Usage(format!("startup: {e}")))??;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", config.listen)))?;
@@ -370,6 +380,13 @@ fn serve(config: Config, db: Arc<dyn Db>, banner: Option<Vec<demo::DemoLogin>>) 
                 println!("Posyandu ILP demo server (Kelurahan Oesapa, Kota Kupang)");
                 println!("  URL:      http://{addr}");
                 println!("  Health:   http://{addr}/health");
+                println!("  Dashboard: http://{addr}/dashboard/login");
+                if let Some(sup) = logins.iter().find(|l| l.role == "supervisor") {
+                    println!(
+                        "  Dashboard login (supervisor): {} / {}",
+                        sup.username, sup.password
+                    );
+                }
                 println!("  Database: {data}");
                 println!();
                 print_logins(logins);
@@ -379,7 +396,9 @@ fn serve(config: Config, db: Arc<dyn Db>, banner: Option<Vec<demo::DemoLogin>>) 
                     "Stop with Ctrl-C. Run the same command again to restart with the same data."
                 );
             }
-            None => println!("ilp-server listening on http://{addr} ({backend}: {data})"),
+            None => println!(
+                "ilp-server listening on http://{addr} ({backend}: {data}); dashboard at http://{addr}/dashboard/login"
+            ),
         }
         let state = Arc::new(AppState {
             db,

@@ -43,6 +43,14 @@ pub fn route(path: &str) -> &'static str {
         "/api/v1/push" => "/api/v1/push",
         "/api/v1/pull" => "/api/v1/pull",
         "/api/v1/snapshot" => "/api/v1/snapshot",
+        // Dashboard paths carry an indicator code at most; queries (area ids) are never logged.
+        p if p.starts_with("/dashboard/coverage/") => "/dashboard/coverage/{indicator}",
+        p if p.starts_with("/dashboard/export/") => "/dashboard/export",
+        "/dashboard/coverage" => "/dashboard/coverage",
+        "/dashboard/login" => "/dashboard/login",
+        "/dashboard/logout" => "/dashboard/logout",
+        "/dashboard/targets" => "/dashboard/targets",
+        p if p.starts_with("/dashboard") => "/dashboard",
         _ => "other",
     }
 }

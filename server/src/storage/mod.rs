@@ -191,6 +191,17 @@ pub struct FeedRow {
     pub origin_device: String,
 }
 
+/// A dashboard (browser) session: only the SHA-256 of the cookie's random id is stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebSessionRow {
+    pub hash: String,
+    pub user_id: String,
+    /// The session's CSRF token, echoed by every form it posts.
+    pub csrf: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
 /// Domain-level storage primitives, used inside one transaction. Implemented once, over
 /// [`Sql`], in `queries.rs`; see there for each statement.
 pub trait Tx: Sql {
@@ -220,6 +231,20 @@ pub trait Tx: Sql {
     fn insert_token(&mut self, row: &TokenRow) -> SResult<()>;
     fn token(&mut self, hash: &str) -> SResult<Option<TokenRow>>;
     fn revoke_tokens(&mut self, which: TokenFilter<'_>, at: i64) -> SResult<u64>;
+
+    fn insert_web_session(&mut self, row: &WebSessionRow) -> SResult<()>;
+    fn web_session(&mut self, hash: &str) -> SResult<Option<WebSessionRow>>;
+    /// Ends one session (logout) and drops every session expired at `now`.
+    fn end_web_session(&mut self, hash: &str, now: i64) -> SResult<()>;
+    /// A user's dashboard targets: (indicator code, target in tenths of a percent).
+    fn dashboard_targets(&mut self, user: &str) -> SResult<Vec<(String, i64)>>;
+    /// Sets (or, with `None`, clears) one target of a user.
+    fn set_dashboard_target(
+        &mut self,
+        user: &str,
+        indicator: &str,
+        percent_tenths: Option<i64>,
+    ) -> SResult<()>;
 
     fn insert_refusal(&mut self, device: &str, seq: i64, code: &str, reason: &str) -> SResult<()>;
     /// Refusals of `device` with `from <= seq <= to`, by sequence.

@@ -11,7 +11,8 @@ use postgres::{Client, IsolationLevel, NoTls, Statement};
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex};
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE users (
   id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
@@ -46,7 +47,17 @@ CREATE TABLE feed (
   op TEXT NOT NULL, hlc TEXT NOT NULL, payload TEXT NOT NULL, origin_device TEXT NOT NULL);
 CREATE TABLE feed_counter (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL);
 INSERT INTO feed_counter (id, seq) VALUES (1, 0);
-"#];
+"#,
+    r#"
+CREATE TABLE web_session (
+  hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, csrf TEXT NOT NULL,
+  created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);
+CREATE INDEX web_session_user ON web_session (user_id);
+CREATE TABLE dashboard_target (
+  user_id TEXT NOT NULL, indicator TEXT NOT NULL, percent_tenths BIGINT NOT NULL,
+  PRIMARY KEY (user_id, indicator));
+"#,
+];
 
 struct PgConn {
     client: Client,

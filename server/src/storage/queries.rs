@@ -3,7 +3,7 @@
 
 use super::{
     DeviceRow, Dialect, EventRow, FeedRow, RecordRow, SResult, ScopeKey, Sql, TokenRow, Tx,
-    UserRow, Val,
+    UserRow, Val, WebSessionRow,
 };
 
 /// Whose feed and snapshot a read returns.
@@ -308,6 +308,75 @@ impl<T: Sql + ?Sized> Tx for T {
             ),
         };
         self.execute(sql, &[key.into(), at.into()])
+    }
+
+    fn insert_web_session(&mut self, row: &WebSessionRow) -> SResult<()> {
+        self.execute(
+            "INSERT INTO web_session (hash, user_id, csrf, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[
+                (&row.hash).into(),
+                (&row.user_id).into(),
+                (&row.csrf).into(),
+                row.created_at.into(),
+                row.expires_at.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn web_session(&mut self, hash: &str) -> SResult<Option<WebSessionRow>> {
+        let rows = self.query(
+            "SELECT hash, user_id, csrf, created_at, expires_at FROM web_session WHERE hash = $1",
+            &[hash.into()],
+        )?;
+        first(rows, |mut r| {
+            Ok(WebSessionRow {
+                created_at: r[3].int()?,
+                expires_at: r[4].int()?,
+                hash: take(&mut r, 0).text()?,
+                user_id: take(&mut r, 1).text()?,
+                csrf: take(&mut r, 2).text()?,
+            })
+        })
+    }
+
+    fn end_web_session(&mut self, hash: &str, now: i64) -> SResult<()> {
+        self.execute(
+            "DELETE FROM web_session WHERE hash = $1 OR expires_at <= $2",
+            &[hash.into(), now.into()],
+        )?;
+        Ok(())
+    }
+
+    fn dashboard_targets(&mut self, user: &str) -> SResult<Vec<(String, i64)>> {
+        self.query(
+            "SELECT indicator, percent_tenths FROM dashboard_target WHERE user_id = $1 ORDER BY indicator",
+            &[user.into()],
+        )?
+        .into_iter()
+        .map(|mut r| Ok((take(&mut r, 0).text()?, r[1].int()?)))
+        .collect()
+    }
+
+    fn set_dashboard_target(
+        &mut self,
+        user: &str,
+        indicator: &str,
+        percent_tenths: Option<i64>,
+    ) -> SResult<()> {
+        match percent_tenths {
+            Some(t) => self.execute(
+                "INSERT INTO dashboard_target (user_id, indicator, percent_tenths) VALUES ($1, $2, $3)
+                 ON CONFLICT (user_id, indicator) DO UPDATE SET percent_tenths = excluded.percent_tenths",
+                &[user.into(), indicator.into(), t.into()],
+            )?,
+            None => self.execute(
+                "DELETE FROM dashboard_target WHERE user_id = $1 AND indicator = $2",
+                &[user.into(), indicator.into()],
+            )?,
+        };
+        Ok(())
     }
 
     fn insert_refusal(&mut self, device: &str, seq: i64, code: &str, reason: &str) -> SResult<()> {

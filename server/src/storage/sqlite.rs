@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Schema versions this server knows, oldest first; `MIGRATIONS[i]` takes version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE users (
   id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
@@ -45,7 +46,17 @@ CREATE TABLE feed (
   op TEXT NOT NULL, hlc TEXT NOT NULL, payload TEXT NOT NULL, origin_device TEXT NOT NULL);
 CREATE TABLE feed_counter (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
 INSERT INTO feed_counter (id, seq) VALUES (1, 0);
-"#];
+"#,
+    r#"
+CREATE TABLE web_session (
+  hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+CREATE INDEX web_session_user ON web_session (user_id);
+CREATE TABLE dashboard_target (
+  user_id TEXT NOT NULL, indicator TEXT NOT NULL, percent_tenths INTEGER NOT NULL,
+  PRIMARY KEY (user_id, indicator));
+"#,
+];
 
 /// Readers kept open for pulls and snapshots.
 const MAX_IDLE_READERS: usize = 4;
