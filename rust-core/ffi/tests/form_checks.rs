@@ -6,56 +6,19 @@ use ilpcore::*;
 use std::collections::HashSet;
 use time::{Date, Duration};
 
-const DEVICE: &str = "6f0c1f7e-8d3a-4b6e-9a51-2f3c4d5e6f70";
+mod common;
 
-/// Today in Kupang (WITA), as the core reckons it for `utc_offset_minutes: 480`.
-fn today() -> Date {
-    time::OffsetDateTime::now_utc()
-        .to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap())
-        .date()
-}
+use common::{in_scope_rts, member, today};
+
+const DEVICE: &str = "6f0c1f7e-8d3a-4b6e-9a51-2f3c4d5e6f70";
+const KEY: [u8; 32] = [7; 32];
 
 fn setup(households: u32) -> (tempfile::TempDir, String, DemoSummary) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.db").display().to_string();
-    let summary = create_demo_database(
-        path.clone(),
-        vec![7; 32],
-        DEVICE.into(),
-        households,
-        42,
-        today().to_string(),
-    )
-    .unwrap();
-    (dir, path, summary)
+    common::demo(&KEY, DEVICE, households, 42)
 }
 
 fn open_as(path: &str, username: &str) -> std::sync::Arc<IlpCore> {
-    IlpCore::open(OpenConfig {
-        db_path: path.into(),
-        key: vec![7; 32],
-        device_id: DEVICE.into(),
-        username: username.into(),
-        utc_offset_minutes: 480,
-    })
-    .unwrap()
-}
-
-fn member(name: &str, sex: SexCode, birth: Date, relation: &str) -> PersonForm {
-    PersonForm {
-        name: Some(name.into()),
-        sex: Some(sex),
-        birth_date: Some(birth.to_string()),
-        birth_date_estimated: false,
-        age_years: None,
-        age_months: None,
-        nik: None,
-        phone: None,
-        relation: Some(relation.into()),
-        mother_member_index: None,
-        mother_id: None,
-        description: None,
-    }
+    common::open_as(path, &KEY, DEVICE, username)
 }
 
 fn household_form(rt: &str) -> HouseholdForm {
@@ -112,15 +75,6 @@ fn noon_ms(d: Date) -> i64 {
         .assume_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap())
         .unix_timestamp()
         * 1000
-}
-
-fn in_scope_rts(core: &IlpCore) -> Vec<String> {
-    core.area_tree()
-        .unwrap()
-        .into_iter()
-        .filter(|a| a.level == "rt" && a.in_scope)
-        .map(|a| a.id)
-        .collect()
 }
 
 /// An RT outside `core`'s area and a household in it, seen by the admin.

@@ -2,51 +2,17 @@
 //! its mother after delivery, a toddler, a pregnant adolescent, an adult and a grandmother.
 
 use ilpcore::*;
-use time::{Date, Duration};
+use time::Duration;
+
+mod common;
+
+use common::{in_scope_rts as rts, member, today};
 
 const DEVICE: &str = "6f0c1f7e-8d3a-4b6e-9a51-2f3c4d5e6f71";
-
-fn today() -> Date {
-    time::OffsetDateTime::now_utc()
-        .to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap())
-        .date()
-}
+const KEY: [u8; 32] = [5; 32];
 
 fn open_as(path: &str, username: &str) -> std::sync::Arc<IlpCore> {
-    IlpCore::open(OpenConfig {
-        db_path: path.into(),
-        key: vec![5; 32],
-        device_id: DEVICE.into(),
-        username: username.into(),
-        utc_offset_minutes: 480,
-    })
-    .unwrap()
-}
-
-fn member(name: &str, sex: SexCode, birth: Date, relation: &str) -> PersonForm {
-    PersonForm {
-        name: Some(name.into()),
-        sex: Some(sex),
-        birth_date: Some(birth.to_string()),
-        birth_date_estimated: false,
-        age_years: None,
-        age_months: None,
-        nik: None,
-        phone: None,
-        relation: Some(relation.into()),
-        mother_member_index: None,
-        mother_id: None,
-        description: None,
-    }
-}
-
-fn rts(core: &IlpCore) -> Vec<String> {
-    core.area_tree()
-        .unwrap()
-        .into_iter()
-        .filter(|a| a.level == "rt" && a.in_scope)
-        .map(|a| a.id)
-        .collect()
+    common::open_as(path, &KEY, DEVICE, username)
 }
 
 #[test]
