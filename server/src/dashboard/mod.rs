@@ -267,9 +267,9 @@ fn context(
     dash: &Dashboard,
     headers: &HeaderMap,
     params: &HashMap<String, String>,
-) -> std::result::Result<Ctx, (Fail, Option<WebSession>)> {
-    let (session, principal) = signed_in(st, headers).map_err(|f| (f, None))?;
-    let fail = |f: Fail| (f, Some(session.clone()));
+) -> std::result::Result<Ctx, Box<(Fail, Option<WebSession>)>> {
+    let (session, principal) = signed_in(st, headers).map_err(|f| Box::new((f, None)))?;
+    let fail = |f: Fail| Box::new((f, Some(session.clone())));
     let now_ms = st.clock.now_ms();
     let store = dash.replica.current(now_ms).map_err(|e| fail(e.into()))?;
     let today = ilp_model::Timestamp::from_millis(now_ms).date_at(store.utc_offset());
@@ -513,7 +513,7 @@ async fn coverage_page(
     let r = blocking(move || {
         let ctx = match context(&s, &d, &h, &p) {
             Ok(c) => c,
-            Err((f, sess)) => return fail_page(lang, f, sess),
+            Err(e) => return fail_page(lang, e.0, e.1),
         };
         let run = || -> std::result::Result<String, Fail> {
             let f = figures::compute(&ctx.store, &ctx.choice, ctx.month, ctx.today)?;
@@ -581,7 +581,7 @@ async fn drill_page(
     let r = blocking(move || {
         let ctx = match context(&s, &d, &h, &p) {
             Ok(c) => c,
-            Err((f, sess)) => return fail_page(lang, f, sess),
+            Err(e) => return fail_page(lang, e.0, e.1),
         };
         match drill_data(&ctx, &code, &p) {
             Ok((f, indicator, side, lines)) => {
@@ -654,7 +654,7 @@ async fn export_coverage(
     blocking(move || {
         let ctx = match context(&st, &d, &headers, &params) {
             Ok(c) => c,
-            Err((f, sess)) => return fail_page(lang, f, sess),
+            Err(e) => return fail_page(lang, e.0, e.1),
         };
         let run = || -> std::result::Result<Response, Fail> {
             let f = figures::compute(&ctx.store, &ctx.choice, ctx.month, ctx.today)?;
@@ -682,7 +682,7 @@ async fn export_list(
     blocking(move || {
         let ctx = match context(&st, &d, &headers, &params) {
             Ok(c) => c,
-            Err((f, sess)) => return fail_page(lang, f, sess),
+            Err(e) => return fail_page(lang, e.0, e.1),
         };
         let code = params.get("indicator").cloned().unwrap_or_default();
         let run = || -> std::result::Result<Response, Fail> {

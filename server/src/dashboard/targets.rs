@@ -68,11 +68,14 @@ impl Band {
     }
 }
 
+/// Targets read from the form: `None` returns an indicator to the default.
+pub type ParsedTargets = Vec<(Indicator, Option<i64>)>;
+
 /// Reads the targets form (`target.<code>` fields): a number from 0 to 100 sets a target, an
 /// empty field returns to the default. An error names the field.
 pub fn parse_form(
     fields: &HashMap<String, String>,
-) -> std::result::Result<Vec<(Indicator, Option<i64>)>, (String, &'static str)> {
+) -> std::result::Result<ParsedTargets, (String, &'static str)> {
     let mut out = Vec::new();
     for i in Indicator::ALL {
         let name = format!("target.{}", i.code());

@@ -56,7 +56,7 @@ fn uuid() -> String {
 }
 
 /// A fresh PostgreSQL schema for one test, when the suite runs against PostgreSQL.
-fn postgres_url() -> Option<String> {
+pub fn postgres_url() -> Option<String> {
     let base = std::env::var("ILP_TEST_DATABASE_URL").ok()?;
     let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
     let mut c = postgres::Client::connect(&base, postgres::NoTls)

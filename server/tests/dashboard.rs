@@ -1,0 +1,703 @@
+//! The supervisor dashboard against the demo kelurahan on an in-process server (SQLite, or the
+//! PostgreSQL of `ILP_TEST_DATABASE_URL`): login with a session cookie and CSRF refusals; the
+//! coverage page's numbers equal `ilp_store`'s coverage on a device that synced the same data as
+//! the supervisor (issue 7, requirement 3), for this month and the one before; drill-down lists
+//! match the store's ids; an area outside a kader's scope is refused with 403 on pages and
+//! exports; the XLSX and CSV exports read back.
+
+mod common;
+
+use ilp_model::{AreaId, DeviceId, Timestamp};
+use ilp_rules::coverage::CoverageTables;
+use ilp_server::admin::Admin;
+use ilp_server::auth::PasswordCost;
+use ilp_server::clock::{Clock, OsEntropy, ShiftedClock};
+use ilp_server::config::Config;
+use ilp_server::http::AppState;
+use ilp_server::storage;
+use ilp_store::coverage::CoverageArea;
+use ilp_store::outbox::OutboxOp;
+use ilp_store::{RemoteChange, SeededEntropy, Store, StoreConfig};
+use ilp_sync::protocol::{Op, PullPage};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Enough for one RW of a few RTs: quick to seed, yet a kader of one RT has neighbours.
+const HOUSEHOLDS: usize = 150;
+
+struct Demo {
+    base: String,
+    state: Arc<AppState>,
+    http: reqwest::Client,
+    _dir: tempfile::TempDir,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Demo {
+    async fn start() -> Demo {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config {
+            data_dir: dir.path().to_path_buf(),
+            ..Config::default()
+        };
+        let clock = Arc::new(ShiftedClock::default());
+        let c = clock.clone();
+        let (db, config) = tokio::task::spawn_blocking(move || {
+            config.database_url = common::postgres_url();
+            let db = storage::open(&config).unwrap();
+            let admin = Admin {
+                db: db.as_ref(),
+                clock: c.as_ref(),
+                entropy: &OsEntropy,
+                cost: PasswordCost::cheap(),
+                max_drift_ms: config.max_drift_ms,
+            };
+            let today = Timestamp::from_millis(c.now_ms()).date_at(ilp_model::timestamp::wita());
+            ilp_server::demo::seed(&admin, HOUSEHOLDS, 7, today).unwrap();
+            (db, config)
+        })
+        .await
+        .unwrap();
+        let state = Arc::new(AppState {
+            db,
+            config,
+            clock,
+            entropy: Arc::new(OsEntropy),
+            metrics: Default::default(),
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let st = state.clone();
+        tokio::spawn(async move {
+            let _ = ilp_server::http::serve(listener, st, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        Demo {
+            base,
+            state,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            _dir: dir,
+            _stop: tx,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn username(&self, role: &str) -> String {
+        let st = self.state.clone();
+        let role = role.to_string();
+        tokio::task::spawn_blocking(move || {
+            let mut names: Vec<String> = st
+                .db
+                .read(|tx| Ok(tx.users()?))
+                .unwrap()
+                .into_iter()
+                .filter(|u| u.role == role && u.active)
+                .map(|u| u.username)
+                .collect();
+            names.sort();
+            names.remove(0)
+        })
+        .await
+        .unwrap()
+    }
+
+    /// GET with cookies; returns status, headers and body.
+    async fn get(&self, path: &str, cookies: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let r = self
+            .http
+            .get(self.url(path))
+            .header("cookie", cookies)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        (status, headers, r.bytes().await.unwrap().to_vec())
+    }
+
+    async fn get_text(&self, path: &str, cookies: &str) -> (u16, String) {
+        let (s, _, b) = self.get(path, cookies).await;
+        (s, String::from_utf8(b).unwrap())
+    }
+
+    async fn post_form(
+        &self,
+        path: &str,
+        cookies: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, reqwest::header::HeaderMap, String) {
+        let r = self
+            .http
+            .post(self.url(path))
+            .header("cookie", cookies)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        (status, headers, r.text().await.unwrap())
+    }
+
+    /// Logs in through the login form; returns the `Cookie` header to send and the CSRF token.
+    async fn browser_login(&self, username: &str) -> (String, String) {
+        let (status, headers, body) = self.get("/dashboard/login", "").await;
+        assert_eq!(status, 200);
+        let login_cookie = set_cookies(&headers);
+        let csrf = attr_after(&String::from_utf8(body).unwrap(), r#"name="csrf" value=""#);
+        let password = ilp_server::demo::demo_password(username);
+        let (status, headers, _) = self
+            .post_form(
+                "/dashboard/login",
+                &login_cookie,
+                &[
+                    ("csrf", &csrf),
+                    ("username", username),
+                    ("password", &password),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "login of {username}");
+        assert_eq!(headers["location"], "/dashboard/coverage");
+        let raw: Vec<&str> = headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect();
+        let session = raw
+            .iter()
+            .find(|c| c.starts_with("ilp_dash="))
+            .expect("a session cookie");
+        assert!(session.contains("HttpOnly"), "{session}");
+        assert!(session.contains("SameSite=Strict"), "{session}");
+        assert!(session.contains("Path=/dashboard"), "{session}");
+        let cookie = set_cookies(&headers);
+        let (status, page) = self.get_text("/dashboard/coverage", &cookie).await;
+        assert_eq!(status, 200);
+        let csrf = attr_after(&page, r#"name="csrf" value=""#);
+        (cookie, csrf)
+    }
+}
+
+/// The `name=value` pairs of a response's non-empty `Set-Cookie` headers, as a `Cookie` header.
+fn set_cookies(headers: &reqwest::header::HeaderMap) -> String {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_string))
+        .filter(|kv| !kv.ends_with('='))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The text after `prefix` up to the next `"`.
+fn attr_after(html: &str, prefix: &str) -> String {
+    let i = html
+        .find(prefix)
+        .unwrap_or_else(|| panic!("{prefix} not in page"))
+        + prefix.len();
+    html[i..].split('"').next().unwrap().to_string()
+}
+
+/// The numerator and denominator cells of each row of the coverage table.
+fn page_numbers(html: &str) -> HashMap<String, (u32, u32)> {
+    let mut out = HashMap::new();
+    for chunk in html
+        .split(r#"data-testid="coverage-row" data-indicator=""#)
+        .skip(1)
+    {
+        let code = chunk.split('"').next().unwrap().to_string();
+        let cell = |testid: &str| -> u32 {
+            let at = chunk.find(&format!(r#"data-testid="{testid}">"#)).unwrap();
+            let rest = &chunk[at..];
+            let rest = &rest[rest.find('>').unwrap() + 1..];
+            let rest = rest
+                .strip_prefix("<a")
+                .map_or(rest, |r| &r[r.find('>').unwrap() + 1..]);
+            rest.split('<').next().unwrap().trim().parse().unwrap()
+        };
+        out.insert(code, (cell("numerator"), cell("denominator")));
+    }
+    out
+}
+
+/// A device store that logs in as `username` and pulls the feed page by page, as a phone does.
+async fn synced_device(demo: &Demo, username: &str) -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let device = DeviceId::from_random_bytes(*uuid::Uuid::new_v4().as_bytes());
+    let (status, body) = post_json(
+        demo,
+        "/api/v1/login",
+        None,
+        &json!({"protocol": 1, "username": username,
+                "secret": ilp_server::demo::demo_password(username),
+                "device_id": device.to_string(), "device_name": "HP supervisor"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["token"].as_str().unwrap().to_string();
+    let now = Timestamp::from_millis(demo.state.clock.now_ms());
+    let (store, _) = Store::open(
+        StoreConfig {
+            path: dir.path().join("device.db"),
+            key: None,
+            device,
+            utc_offset: ilp_model::timestamp::wita(),
+        },
+        Box::new(SeededEntropy::new(3)),
+        now,
+    )
+    .unwrap();
+    let today = now.date_at(ilp_model::timestamp::wita());
+    let mut cursor: Option<String> = None;
+    loop {
+        let (status, body) = post_json(
+            demo,
+            "/api/v1/pull",
+            Some(&token),
+            &json!({"protocol": 1, "device_id": device.to_string(), "cursor": cursor, "max_changes": 2000}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let page: PullPage = serde_json::from_value(body).unwrap();
+        let changes: Vec<RemoteChange> = page
+            .changes
+            .into_iter()
+            .map(|c| RemoteChange {
+                entity: c.entity,
+                entity_id: c.entity_id,
+                op: match c.op {
+                    Op::Upsert => OutboxOp::Upsert,
+                    Op::Append => OutboxOp::Append,
+                },
+                hlc: c.hlc.parse().unwrap(),
+                payload: c.payload,
+            })
+            .collect();
+        store
+            .apply_pull_page(now, today, &changes, &page.next_cursor)
+            .unwrap();
+        cursor = Some(page.next_cursor);
+        if !page.more {
+            break;
+        }
+    }
+    (store, dir)
+}
+
+async fn post_json(demo: &Demo, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+    let mut req = demo.http.post(demo.url(path)).json(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn level(fields: &str) -> String {
+    serde_json::from_str::<Value>(fields).unwrap()["level"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn month_text(d: time::Date) -> String {
+    format!("{:04}-{:02}", d.year(), u8::from(d.month()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_sets_a_strict_http_only_cookie_and_forms_without_the_csrf_token_are_refused() {
+    let demo = Demo::start().await;
+    let supervisor = demo.username("supervisor").await;
+    // Not signed in: every page sends the browser to the login form.
+    let (status, headers, _) = demo.get("/dashboard/coverage", "").await;
+    assert_eq!(status, 303);
+    assert_eq!(headers["location"], "/dashboard/login");
+    let (status, headers, _) = demo.get("/dashboard/export/coverage.csv", "").await;
+    assert_eq!(
+        (status, &headers["location"]),
+        (303, &"/dashboard/login".parse().unwrap())
+    );
+
+    // A login post without the login form's token is refused, even with the right password.
+    let (status, _, body) = demo
+        .post_form(
+            "/dashboard/login",
+            "",
+            &[
+                ("username", &supervisor),
+                ("password", &ilp_server::demo::demo_password(&supervisor)),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert!(body.contains(r#"data-testid="csrf-refused""#));
+
+    // A wrong password names no user and starts no session.
+    let (_, headers, page) = demo.get("/dashboard/login", "").await;
+    let csrf = attr_after(&String::from_utf8(page).unwrap(), r#"name="csrf" value=""#);
+    let (status, headers, body) = demo
+        .post_form(
+            "/dashboard/login",
+            &set_cookies(&headers),
+            &[
+                ("csrf", &csrf),
+                ("username", &supervisor),
+                ("password", "salah"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 401);
+    assert!(body.contains(r#"id="login-error""#));
+    assert!(!set_cookies(&headers).contains("ilp_dash="));
+
+    let (cookie, csrf) = demo.browser_login(&supervisor).await;
+    // Posts without the session's token are refused and change nothing.
+    let (status, _, body) = demo
+        .post_form("/dashboard/targets", &cookie, &[("target.skdn_d", "95")])
+        .await;
+    assert_eq!(status, 403);
+    assert!(body.contains(r#"data-testid="csrf-refused""#));
+    let (status, _, _) = demo
+        .post_form("/dashboard/logout", &cookie, &[("csrf", "not-the-token")])
+        .await;
+    assert_eq!(status, 403);
+    let (_, page) = demo.get_text("/dashboard/coverage", &cookie).await;
+    assert!(page.contains(r#"id="target-skdn_d" data-testid="target-input" type="number" min="0" max="100" step="0.1" value="80""#));
+
+    // With the token: a target is stored for this user and colours the row; a bad one is named.
+    let (status, headers, _) = demo
+        .post_form(
+            "/dashboard/targets",
+            &cookie,
+            &[("csrf", &csrf), ("target.skdn_d", "95")],
+        )
+        .await;
+    assert_eq!(status, 303, "{headers:?}");
+    let (_, page) = demo.get_text("/dashboard/coverage?saved=1", &cookie).await;
+    assert!(page.contains(r#"id="target-skdn_d" data-testid="target-input" type="number" min="0" max="100" step="0.1" value="95""#));
+    assert!(page.contains(r#"data-testid="notice""#));
+    let (status, _, body) = demo
+        .post_form(
+            "/dashboard/targets",
+            &cookie,
+            &[("csrf", &csrf), ("target.stunting", "10")],
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("target.stunting"),
+        "the error names the field"
+    );
+
+    // English on request, remembered in a cookie.
+    let (_, headers, body) = demo.get("/dashboard/coverage?lang=en", &cookie).await;
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .contains("<html lang=\"en\">")
+    );
+    assert!(set_cookies(&headers).contains("ilp_lang=en"));
+
+    // Logout ends the session on the server: the old cookie no longer opens a page.
+    let (status, headers, _) = demo
+        .post_form("/dashboard/logout", &cookie, &[("csrf", &csrf)])
+        .await;
+    assert_eq!(
+        (status, &headers["location"]),
+        (303, &"/dashboard/login".parse().unwrap())
+    );
+    let (status, _, _) = demo.get("/dashboard/coverage", &cookie).await;
+    assert_eq!(status, 303);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_counts_what_a_synced_supervisor_phone_counts() {
+    let demo = Demo::start().await;
+    let supervisor = demo.username("supervisor").await;
+    let (cookie, _) = demo.browser_login(&supervisor).await;
+    let (store, _dir) = synced_device(&demo, &supervisor).await;
+
+    let today =
+        Timestamp::from_millis(demo.state.clock.now_ms()).date_at(ilp_model::timestamp::wita());
+    let this_month = today.replace_day(1).unwrap();
+    let last_month = (this_month - time::Duration::days(1))
+        .replace_day(1)
+        .unwrap();
+    // The kelurahan, one RW and one Posyandu, as the device knows them.
+    let (village, rw, posyandu) = store
+        .read(|c| {
+            let tree = ilp_store::areas::area_tree(c)?;
+            let village = tree
+                .iter()
+                .find(|a| a.level == ilp_model::AreaLevel::Village)
+                .unwrap()
+                .id;
+            let rw = tree
+                .iter()
+                .find(|a| a.level == ilp_model::AreaLevel::Rw)
+                .unwrap()
+                .id;
+            let posyandu = ilp_store::areas::posyandu_list(c)?.first().map(|p| p.id);
+            Ok((village, rw, posyandu))
+        })
+        .unwrap();
+    let mut areas: Vec<(String, CoverageArea)> = vec![
+        (village.to_string(), CoverageArea::Area(village)),
+        (rw.to_string(), CoverageArea::Area(rw)),
+    ];
+    if let Some(p) = posyandu {
+        areas.push((p.to_string(), CoverageArea::Posyandu(p)));
+    }
+    let tables = CoverageTables::default();
+    let mut nonzero = 0;
+    for (key, area) in &areas {
+        for month in [this_month, last_month] {
+            let (status, page) = demo
+                .get_text(
+                    &format!("/dashboard/coverage?area={key}&month={}", month_text(month)),
+                    &cookie,
+                )
+                .await;
+            assert_eq!(status, 200);
+            let shown = page_numbers(&page);
+            let device = store.coverage(*area, month, today, &tables).unwrap();
+            assert_eq!(shown.len(), device.rows.len());
+            for row in &device.rows {
+                assert_eq!(
+                    shown[row.code],
+                    (row.numerator, row.denominator),
+                    "{} in {key} for {}",
+                    row.code,
+                    month_text(month)
+                );
+                nonzero += usize::from(row.denominator > 0);
+            }
+        }
+    }
+    assert!(nonzero > 20, "the demo's numbers are not all empty");
+
+    // Drill-down: the missing of D/S are the device's denominator minus its numerator.
+    let device = store
+        .coverage(CoverageArea::Area(village), this_month, today, &tables)
+        .unwrap();
+    let d = device.row(ilp_rules::coverage::Indicator::SkdnD);
+    let mut expected: Vec<String> = d
+        .denominator_persons
+        .iter()
+        .filter(|p| !d.numerator_persons.contains(p))
+        .map(|p| p.to_string())
+        .collect();
+    expected.sort();
+    let (status, page) = demo
+        .get_text(
+            &format!(
+                "/dashboard/coverage/skdn_d?area={village}&month={}&side=missing",
+                month_text(this_month)
+            ),
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let mut listed: Vec<String> = page
+        .split(r#"data-testid="subject-row" data-id=""#)
+        .skip(1)
+        .map(|c| c.split('"').next().unwrap().to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(listed, expected);
+    assert!(page.contains(r#"data-testid="subject-kader""#));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_area_outside_a_kaders_scope_is_refused_on_pages_and_exports() {
+    let demo = Demo::start().await;
+    // A kader of the first RT alone (the demo's kaders each hold a whole RW).
+    let st = demo.state.clone();
+    let kader = tokio::task::spawn_blocking(move || {
+        let admin = Admin {
+            db: st.db.as_ref(),
+            clock: st.clock.as_ref(),
+            entropy: st.entropy.as_ref(),
+            cost: PasswordCost::cheap(),
+            max_drift_ms: st.config.max_drift_ms,
+        };
+        let rt = st
+            .db
+            .read(|tx| Ok(tx.records("area")?))
+            .unwrap()
+            .into_iter()
+            .filter(|a| level(&a.fields) == "rt")
+            .map(|a| a.id)
+            .min()
+            .unwrap();
+        let name = "kader.satu.rt";
+        admin
+            .add_user(
+                name,
+                "Kader Satu RT",
+                "kader",
+                &[rt],
+                &ilp_server::demo::demo_password(name),
+            )
+            .unwrap();
+        name.to_string()
+    })
+    .await
+    .unwrap();
+    let (cookie, _) = demo.browser_login(&kader).await;
+    let (_, page) = demo.get_text("/dashboard/coverage", &cookie).await;
+    let mine: Vec<String> = page
+        .split(r#"<option value=""#)
+        .skip(1)
+        .map(|c| c.split('"').next().unwrap().to_string())
+        .collect();
+    assert!(!mine.is_empty());
+    // Another RW's RT, from the server's area records.
+    let st = demo.state.clone();
+    let areas =
+        tokio::task::spawn_blocking(move || st.db.read(|tx| Ok(tx.records("area")?)).unwrap())
+            .await
+            .unwrap();
+    // The kelurahan of the RTs (the demo also names neighbouring kelurahan without RTs).
+    let rw = areas.iter().find(|a| level(&a.fields) == "rw").unwrap();
+    let village = serde_json::from_str::<Value>(&rw.fields).unwrap()["parent_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let foreign = areas
+        .iter()
+        .find(|a| level(&a.fields) == "rt" && !mine.contains(&a.id))
+        .expect("an RT outside the kader's RW")
+        .id
+        .clone();
+    assert!(foreign.parse::<AreaId>().is_ok());
+    for path in [
+        format!("/dashboard/coverage?area={foreign}"),
+        format!("/dashboard/coverage?area={village}"),
+        format!("/dashboard/coverage/skdn_d?area={foreign}&side=missing"),
+        format!("/dashboard/export/coverage.xlsx?area={foreign}"),
+        format!("/dashboard/export/list.csv?area={foreign}&indicator=skdn_d&side=missing"),
+    ] {
+        let (status, body) = demo.get_text(&path, &cookie).await;
+        assert_eq!(status, 403, "{path}: {body}");
+        assert!(body.contains(r#"data-testid="forbidden""#), "{path}");
+        assert!(
+            !body.contains("coverage-table"),
+            "{path}: nothing of the area is shown"
+        );
+    }
+    // Its own area opens.
+    let (status, _) = demo
+        .get_text(&format!("/dashboard/coverage?area={}", mine[0]), &cookie)
+        .await;
+    assert_eq!(status, 200);
+    // A malformed month names the field.
+    let (status, body) = demo
+        .get_text(
+            &format!("/dashboard/coverage?area={}&month=juni", mine[0]),
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(body.contains("month: "));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xlsx_and_csv_exports_read_back_with_area_month_and_generation_time() {
+    use calamine::{Data, DataType, Reader, Xlsx};
+    let demo = Demo::start().await;
+    let supervisor = demo.username("supervisor").await;
+    let (cookie, _) = demo.browser_login(&supervisor).await;
+    let (_, page) = demo.get_text("/dashboard/coverage", &cookie).await;
+    let area = attr_after(&page, r#"data-testid="coverage-title" data-area=""#);
+    let month = attr_after(&page, r#"data-month=""#);
+    let shown = page_numbers(&page);
+
+    let (status, headers, bytes) = demo
+        .get(
+            &format!("/dashboard/export/coverage.xlsx?area={area}&month={month}"),
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".xlsx")
+    );
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let text = |r: u32, c: u32| match sheet.get_value((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Float(f)) => f.to_string(),
+        other => format!("{other:?}"),
+    };
+    assert_eq!(text(0, 0), "Wilayah");
+    assert_eq!(text(0, 1), "Oesapa");
+    assert_eq!(
+        (text(1, 0), text(1, 1)),
+        ("Bulan".to_string(), month.clone())
+    );
+    assert_eq!(text(2, 0), "Dibuat");
+    assert!(text(2, 1).ends_with("WITA"));
+    // The header row, then one row per indicator with the page's numbers.
+    let header_row = (0..10).find(|r| text(*r, 0) == "code").unwrap();
+    let mut rows = 0;
+    for r in header_row + 1.. {
+        let code = text(r, 0);
+        if code.starts_with("None") || code.is_empty() {
+            break;
+        }
+        let num = sheet.get_value((r, 4)).and_then(|d| d.as_f64()).unwrap() as u32;
+        let den = sheet.get_value((r, 5)).and_then(|d| d.as_f64()).unwrap() as u32;
+        assert_eq!(shown[&code], (num, den), "{code}");
+        rows += 1;
+    }
+    assert_eq!(rows, shown.len());
+
+    let (status, _, csv) = demo
+        .get(
+            &format!("/dashboard/export/coverage.csv?area={area}&month={month}&lang=en"),
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.contains(&format!("Month,{month}\r\n")), "{csv}");
+    assert!(csv.contains("Generated,"));
+
+    let (status, _, bytes) = demo
+        .get(
+            &format!("/dashboard/export/list.xlsx?area={area}&month={month}&indicator=skdn_d&side=missing"),
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let header_row = (0..10u32)
+        .find(|r| matches!(sheet.get_value((*r, 0)), Some(Data::String(s)) if s == "id"))
+        .unwrap();
+    let listed = (header_row + 1..)
+        .take_while(|r| matches!(sheet.get_value((*r, 0)), Some(Data::String(_))))
+        .count();
+    let (d_num, d_den) = shown["skdn_d"];
+    assert_eq!(listed as u32, d_den - d_num);
+}
