@@ -53,6 +53,8 @@ check "the server prints its URL" "$WORK/server.out" "URL: +http://127\.0\.0\.1:
 check "the server prints the kader login" "$WORK/server.out" "kader +kader\.rw001\.a +kader\.rw001\.a-demo"
 check "the server prints the bidan login" "$WORK/server.out" "bidan +bidan\.oesapa\.1 +bidan\.oesapa\.1-demo"
 check "the server prints the supervisor login" "$WORK/server.out" "supervisor +supervisor\.oesapa +supervisor\.oesapa-demo"
+check "the server prints the dashboard's address" "$WORK/server.out" "Dashboard: +http://127\.0\.0\.1:$PORT/dashboard/login"
+check "the server prints a dashboard login" "$WORK/server.out" "Dashboard login \(supervisor\): supervisor\.oesapa / supervisor\.oesapa-demo"
 
 # The README's block, verbatim but for the server's address. `cargo` builds this checkout from the
 # scratch directory; the built binaries are on PATH behind the block's own PATH entry.
