@@ -7,8 +7,10 @@
 #   2. the CSV import acceptance check (5,000 households with bad rows, release `ilp`),
 #   3. the server's and the end-to-end sync suites again on a throwaway PostgreSQL cluster,
 #   4. the README's demo server and walk-through (tests/walkthrough.sh),
-#   5. the Kotlin (JVM) binding tests, 6. the Android app's view model and Compose UI tests on the
-#      desktop JVM (tests/android.sh; screenshots in build/android-screenshots), 7. the Swift package's
+#   5. the supervisor dashboard in headless Chromium against a demo server (tests/dashboard.sh;
+#      screenshots in build/dashboard-screenshots),
+#   6. the Kotlin (JVM) binding tests, 7. the Android app's view model and Compose UI tests on the
+#      desktop JVM (tests/android.sh; screenshots in build/android-screenshots), 8. the Swift package's
 #      tests on Linux (bindings and the iOS app's view models).
 # Ends with one line "all: N passed, M failed"; non-zero exit if anything failed.
 set -euo pipefail
@@ -91,6 +93,11 @@ log "walkthrough: the README's demo server and device walk-through, as written"
 walk_log="$ILP_BUILD_DIR/walkthrough.log"
 if bash tests/walkthrough.sh 2>&1 | tee "$walk_log"; then :; else status=1; fi
 count_from "$walk_log" walkthrough
+
+log "dashboard: the supervisor dashboard in headless Chromium (login, coverage, drill-down, exports, scope)"
+dash_log="$ILP_BUILD_DIR/dashboard.log"
+if bash tests/dashboard.sh 2>&1 | tee "$dash_log"; then :; else status=1; fi
+count_from "$dash_log" dashboard
 
 bind_log="$ILP_BUILD_DIR/bindings-tests.log"
 if bash tests/bindings.sh 2>&1 | tee "$bind_log"; then :; else status=1; fi
