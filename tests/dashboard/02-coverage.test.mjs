@@ -146,6 +146,31 @@ export const tests = [
         },
     },
     {
+        name: 'picking a Posyandu shows its coverage; the Posyandu together are the kelurahan',
+        async run(t) {
+            const page = await login(t, SUPERVISOR);
+            const village = await readCoverage(page);
+            const posyandu = (await areaChoices(page)).filter((c) => c.level === 'posyandu');
+            assert.ok(posyandu.length >= 2, 'the demo has a Posyandu per RW');
+            const sum = new Map();
+            for (const p of posyandu) {
+                await page.locator('#area-picker').selectOption(p.key);
+                await Promise.all([page.waitForURL((u) => u.searchParams.get('area') === p.key), page.locator('#show').click()]);
+                assert.match(await page.locator('#coverage-title').textContent(), new RegExp(`· ${p.label.replace(/[()]/g, '\\$&')} ·`));
+                const rows = await readCoverage(page);
+                checkTable(rows);
+                for (const r of rows) {
+                    const s = sum.get(r.code) ?? { num: 0, den: 0 };
+                    sum.set(r.code, { num: s.num + r.num, den: s.den + r.den });
+                }
+                if (p === posyandu[0]) await t.shot(page, '04b-coverage-posyandu');
+            }
+            for (const r of village) {
+                assert.deepEqual(sum.get(r.code), { num: r.num, den: r.den }, `${r.code}: the Posyandu do not add up to the kelurahan`);
+            }
+        },
+    },
+    {
         name: 'a target set by the supervisor colours the rows against it',
         async run(t) {
             const page = await login(t, SUPERVISOR);
