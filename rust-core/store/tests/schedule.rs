@@ -549,3 +549,40 @@ fn a_large_area_read_by_two_readers_gives_the_same_facts_as_one() {
     assert_eq!(two.len(), 40);
     assert_eq!(two, one);
 }
+
+#[test]
+fn visits_are_counted_once_per_visit_by_their_recorder_within_the_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("s.db"), Some(key()));
+    let tree = seed_tree(&store);
+    let (_, baby) = register(&store, &tree, (-10.15, 123.63), date!(2026 - 08 - 01));
+    for at in [
+        datetime!(2026-11-20 02:00 UTC),
+        datetime!(2026-11-21 02:00 UTC),
+        datetime!(2026-10-31 02:00 UTC),
+    ] {
+        store
+            .write(&ctx(tree.kader), |w| {
+                ilp_store::events::record_visit(
+                    w,
+                    &VisitInput {
+                        measurement: Some(Measurement {
+                            weight_kg: Some(7.1),
+                            ..Default::default()
+                        }),
+                        immunizations: vec![dose(Antigen::Opv, 1)],
+                        ..VisitInput::new(baby, Timestamp::from_datetime(at), VisitKind::HomeVisit)
+                    },
+                )
+            })
+            .unwrap();
+    }
+    let from = Timestamp::from_datetime(datetime!(2026-11-01 00:00 UTC)).millis();
+    let to = Timestamp::from_datetime(datetime!(2026-12-01 00:00 UTC)).millis();
+    let counts = store
+        .read(|c| ilp_store::events::visits_by_recorder(c, from, to))
+        .unwrap();
+    // Two November visits (each with several events), the October one outside the range.
+    assert_eq!(counts.get(&tree.kader.to_string()), Some(&2));
+    assert_eq!(counts.len(), 1);
+}
