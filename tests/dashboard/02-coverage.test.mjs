@@ -229,6 +229,33 @@ export const tests = [
                 const box = await page.locator(id).boundingBox();
                 assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width + 1, `${id} is off screen`);
             }
+            // Every row's percentage is wholly on screen, its text complete (not clipped by its cell or
+            // scrolled away inside the table's box), and is the percentage of its row.
+            const pcts = await page.locator('[data-testid="coverage-row"] [data-testid="percent"]').evaluateAll((tds) =>
+                tds.map((td) => {
+                    const box = td.getBoundingClientRect();
+                    const range = document.createRange();
+                    range.selectNodeContents(td.childNodes[0]);
+                    const text = range.getBoundingClientRect();
+                    return {
+                        code: td.closest('tr').dataset.indicator,
+                        text: td.childNodes[0].textContent.trim(),
+                        left: box.left, right: box.right, textLeft: text.left, textRight: text.right,
+                        clipped: td.scrollWidth > td.clientWidth + 1,
+                        width: window.innerWidth,
+                    };
+                }),
+            );
+            assert.equal(pcts.length, rows.length);
+            for (const p of pcts) {
+                const r = rows.find((x) => x.code === p.code);
+                assert.ok(p.left >= 0 && p.right <= p.width + 0.5, `${p.code}: the % cell spans ${p.left}..${p.right} of ${p.width}px`);
+                assert.ok(p.textLeft >= 0 && p.textRight <= p.width + 0.5, `${p.code}: the % text spans ${p.textLeft}..${p.textRight}`);
+                assert.ok(!p.clipped, `${p.code}: the % cell clips its text`);
+                assert.equal(p.text, r.pct === null ? '-' : r.pct.toFixed(1), `${p.code}: % shown as ${p.text}`);
+            }
+            const wrap = await page.locator('.table-wrap').evaluate((w) => w.scrollWidth - w.clientWidth);
+            assert.ok(wrap <= 1, `the coverage table scrolls sideways by ${wrap}px`);
             const first = await page.locator('#num-skdn_d').boundingBox();
             assert.ok(first && first.x + first.width <= PHONE.width, 'the numerator column is off screen');
             await t.shot(page, '06-coverage-phone', { fullPage: false });

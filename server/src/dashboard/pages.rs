@@ -56,7 +56,7 @@ fn level_name(lang: Lang, level: &str) -> &'static str {
 }
 
 /// The area and month pickers (a GET form: works without scripts).
-fn filter_form(
+pub(super) fn filter_form(
     lang: Lang,
     choices: &[AreaChoice],
     current: &AreaChoice,
@@ -215,11 +215,11 @@ pub fn coverage(a: CoverageArgs<'_>) -> String {
         rows.push_str(&format!(
             r#"<tr id="row-{code}" data-testid="coverage-row" data-indicator="{code}" data-better="{better}" data-band="{band}" data-period="{period_code}">
 <td class="label">{label}<br><span class="muted">{period}</span></td>
-<td class="num" data-testid="numerator"><a id="num-{code}" href="{counted}">{num}</a></td>
-<td class="num" data-testid="denominator">{den}</td>
+<td class="num" data-label="{num_l}" data-testid="numerator"><a id="num-{code}" href="{counted}">{num}</a></td>
+<td class="num" data-label="{den_l}" data-testid="denominator">{den}</td>
 <td class="num opt" data-testid="missing"><a id="missing-{code}" href="{missing_href}">{missing}</a></td>
-<td class="num pct" data-testid="percent">{pct}<br><span class="band" data-testid="band">{band_text}</span></td>
-<td class="target" data-testid="target">{target_cell}</td>
+<td class="num pct" data-label="%" data-testid="percent">{pct}<br><span class="band" data-testid="band">{band_text}</span></td>
+<td class="target" data-label="{tgt_l}" data-testid="target">{target_cell}</td>
 <td class="opt">{spark}</td>
 </tr>
 "#,
@@ -234,6 +234,9 @@ pub fn coverage(a: CoverageArgs<'_>) -> String {
             missing_href = drill_href(r.code, area, &month, Side::Missing),
             pct = pct.map_or("-".to_string(), |p| format!("{p:.1}")),
             spark = sparkline(&trend, &months),
+            num_l = lang.t(i18n::NUMERATOR),
+            den_l = lang.t(i18n::DENOMINATOR),
+            tgt_l = lang.t(i18n::TARGET),
         ));
     }
     let notice = a
