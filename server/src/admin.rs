@@ -93,6 +93,15 @@ impl Admin<'_> {
     /// Ingests `changes` as a push of the server's device, in one transaction; any refusal is
     /// an error (an admin command either applies fully or not at all).
     pub fn write(&self, changes: Vec<AdminChange>) -> Result<IngestOutcome> {
+        self.write_then(changes, |_| Ok(()))
+    }
+
+    /// [`Admin::write`], then `then` in the same transaction: both apply or neither.
+    fn write_then(
+        &self,
+        changes: Vec<AdminChange>,
+        then: impl FnOnce(&mut dyn crate::storage::Tx) -> Result<()>,
+    ) -> Result<IngestOutcome> {
         let me = self.identity()?;
         let now = self.clock.now_ms();
         let out = self.db.write(|tx| {
@@ -149,6 +158,7 @@ impl Admin<'_> {
                 )));
             }
             tx.meta_set(META_HLC, &clock.last().to_string())?;
+            then(tx)?;
             Ok(out)
         })?;
         Ok(out)
@@ -253,20 +263,32 @@ impl Admin<'_> {
             .collect::<Result<Vec<_>>>()?;
         Self::check_areas_fit(role, &rows)?;
         let id = new_uuid(self.entropy);
-        self.write(vec![AdminChange {
-            entity: entity::USER.into(),
-            id: id.clone(),
-            op: Op::Upsert,
-            payload: json!({"fields": {
-                "username": username,
-                "display_name": display_name,
-                "role": role,
-                "active": true,
-                "areas": rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
-            }}),
-            hlc: None,
-        }])?;
-        self.set_password_of(&id, password)?;
+        // The password is hashed first and stored in the user's own transaction: a user is never
+        // left without the password they were created with.
+        let hash = auth::hash_password(password, self.entropy, self.cost)?;
+        self.write_then(
+            vec![AdminChange {
+                entity: entity::USER.into(),
+                id: id.clone(),
+                op: Op::Upsert,
+                payload: json!({"fields": {
+                    "username": username,
+                    "display_name": display_name,
+                    "role": role,
+                    "active": true,
+                    "areas": rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+                }}),
+                hlc: None,
+            }],
+            |tx| {
+                let mut u = tx
+                    .user_by_id(&id)?
+                    .ok_or_else(|| Error::Usage("user vanished".into()))?;
+                u.password_hash = Some(hash);
+                tx.upsert_user(&u)?;
+                Ok(())
+            },
+        )?;
         Ok(id)
     }
 

@@ -8,6 +8,8 @@
 //! and trend), [`targets`], [`drill`], [`export`], [`pages`] and [`html`] (markup), [`i18n`].
 
 pub mod access;
+pub mod activity;
+pub mod admin_pages;
 pub mod drill;
 pub mod export;
 pub mod figures;
@@ -62,6 +64,26 @@ pub fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/dashboard/export/coverage.xlsx", get(export_coverage_xlsx))
         .route("/dashboard/export/list.csv", get(export_list_csv))
         .route("/dashboard/export/list.xlsx", get(export_list_xlsx))
+        .route("/dashboard/activity", get(activity::activity_page))
+        .route("/dashboard/admin/users", get(admin_pages::users_page))
+        .route("/dashboard/admin/users/add", post(admin_pages::add_user))
+        .route(
+            "/dashboard/admin/users/assign",
+            post(admin_pages::assign_areas),
+        )
+        .route(
+            "/dashboard/admin/users/disable",
+            post(admin_pages::disable_user),
+        )
+        .route(
+            "/dashboard/admin/users/password",
+            post(admin_pages::reset_password),
+        )
+        .route("/dashboard/admin/devices", get(admin_pages::devices_page))
+        .route(
+            "/dashboard/admin/devices/revoke",
+            post(admin_pages::revoke_device),
+        )
         .layer(Extension(dash))
 }
 

@@ -1,0 +1,330 @@
+//! Kader and bidan activity: for every kader and bidan whose assigned areas all lie in the viewer's
+//! scope and touch the chosen area, the visits they recorded in the month (distinct visits of the
+//! replica's events by their recorder, `ilp_store::events::visits_by_recorder`), the overdue items
+//! of their area (the replica's own worklist, `Store::worklist`, items whose status is overdue
+//! today), and for each of their devices the last sync (the server's `device.last_seen_at`, set on
+//! every push, pull and token refresh) and the sync items the server refused (the `refusal` rows
+//! ingest writes). Nothing is recomputed here.
+
+use super::access::AreaChoice;
+use super::figures::{first_of_month, month_text, months_before};
+use super::html::{Header, esc, page, respond};
+use super::i18n::Lang;
+use super::{
+    Dash, Fail, Params, Shared, blocking, context, fail_page, lang_and_query, remember_lang,
+};
+use crate::error::Result;
+use crate::storage::Db;
+use axum::extract::{Extension, Query, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use ilp_model::{AreaId, Timestamp};
+use ilp_rules::due::DueStatus;
+use ilp_store::Store;
+use std::collections::{HashMap, HashSet};
+use time::{Date, UtcOffset};
+
+pub const ACTIVITY: (&str, &str) = ("Aktivitas kader", "Kader activity");
+const TITLE: (&str, &str) = ("Aktivitas kader dan bidan", "Kader and bidan activity");
+const USER: (&str, &str) = ("Pengguna", "User");
+const ROLE: (&str, &str) = ("Peran", "Role");
+const AREAS: (&str, &str) = ("Wilayah tugas", "Assigned areas");
+const VISITS: (&str, &str) = ("Kunjungan dicatat", "Visits recorded");
+const OVERDUE: (&str, &str) = (
+    "Tugas terlambat di wilayahnya",
+    "Overdue items in their area",
+);
+const DEVICES: (&str, &str) = ("Perangkat: sinkron terakhir", "Devices: last sync");
+const REFUSED: (&str, &str) = ("Item sinkron ditolak", "Sync items refused");
+const NEVER: (&str, &str) = ("belum pernah", "never");
+const REVOKED: (&str, &str) = ("dicabut", "revoked");
+const NONE: (&str, &str) = (
+    "Tidak ada kader atau bidan di wilayah ini.",
+    "No kader or bidan in this area.",
+);
+
+/// One device of a kader or bidan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceActivity {
+    pub id: String,
+    pub name: Option<String>,
+    pub last_sync_ms: Option<i64>,
+    pub revoked: bool,
+    pub refused: usize,
+}
+
+/// One row of the activity table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActivityRow {
+    pub user_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub area_labels: Vec<String>,
+    pub visits: u64,
+    pub overdue: usize,
+    pub devices: Vec<DeviceActivity>,
+}
+
+impl ActivityRow {
+    pub fn refused(&self) -> usize {
+        self.devices.iter().map(|d| d.refused).sum()
+    }
+}
+
+/// Milliseconds of the month's first instant and of the next month's, at `offset`.
+pub fn month_range(month: Date, offset: UtcOffset) -> (i64, i64) {
+    let at = |d: Date| Timestamp::from_datetime(d.midnight().assume_offset(offset)).millis();
+    let first = first_of_month(month);
+    // `months_before` counts backwards; the next month is twelve before next year's same month.
+    let next_year = first
+        .replace_year(first.year() + 1)
+        .expect("the first of a month exists a year later");
+    (at(first), at(months_before(next_year, 11)))
+}
+
+/// The activity rows of `choice` for a viewer who may pick `choices`.
+pub fn compute(
+    db: &dyn Db,
+    store: &Store,
+    choices: &[AreaChoice],
+    choice: &AreaChoice,
+    month: Date,
+    today: Date,
+) -> Result<Vec<ActivityRow>> {
+    let store_err = |e: ilp_store::StoreError| crate::error::Error::Usage(format!("activity: {e}"));
+    let in_scope: HashMap<&str, &AreaChoice> =
+        choices.iter().map(|c| (c.key.as_str(), c)).collect();
+    let chosen: HashSet<AreaId> = choice.rts.iter().copied().collect();
+    struct Person {
+        user: crate::storage::UserRow,
+        labels: Vec<String>,
+        rts: Vec<AreaId>,
+        devices: Vec<DeviceActivity>,
+    }
+    let people: Vec<Person> = db.read(|tx| -> Result<Vec<Person>> {
+        let devices = tx.devices()?;
+        let mut out = Vec::new();
+        for user in tx.users()? {
+            if !matches!(user.role.as_str(), "kader" | "bidan") {
+                continue;
+            }
+            let areas = tx.user_areas(&user.id)?;
+            let picked: Vec<&AreaChoice> = areas
+                .iter()
+                .filter_map(|a| in_scope.get(a.as_str()).copied())
+                .collect();
+            if areas.is_empty() || picked.len() != areas.len() {
+                continue; // no area, or one outside the viewer's scope
+            }
+            let mut rts: Vec<AreaId> = picked.iter().flat_map(|c| c.rts.iter().copied()).collect();
+            rts.sort();
+            rts.dedup();
+            if !rts.iter().any(|rt| chosen.contains(rt)) {
+                continue;
+            }
+            let mut mine = Vec::new();
+            for d in devices.iter().filter(|d| d.user_id == user.id) {
+                let refused = tx.refusals(&d.id, 0, i64::MAX)?.len();
+                mine.push(DeviceActivity {
+                    id: d.id.clone(),
+                    name: d.name.clone(),
+                    last_sync_ms: d.last_seen_at,
+                    revoked: d.revoked_at.is_some(),
+                    refused,
+                });
+            }
+            out.push(Person {
+                labels: picked.iter().map(|c| c.label.clone()).collect(),
+                user,
+                rts,
+                devices: mine,
+            });
+        }
+        Ok(out)
+    })?;
+    let (from, to) = month_range(month, store.utc_offset());
+    let visits = store
+        .read(|c| ilp_store::events::visits_by_recorder(c, from, to))
+        .map_err(store_err)?;
+    let mut rows = Vec::with_capacity(people.len());
+    for p in people {
+        let list = store.worklist(&p.rts, today).map_err(store_err)?;
+        let overdue = list
+            .groups
+            .iter()
+            .flat_map(|g| &g.stops)
+            .flat_map(|s| &s.items)
+            .filter(|(item, _)| matches!(item.status(today), DueStatus::Overdue))
+            .count();
+        rows.push(ActivityRow {
+            visits: visits.get(&p.user.id).copied().unwrap_or(0),
+            user_id: p.user.id,
+            username: p.user.username,
+            display_name: p.user.display_name,
+            role: p.user.role,
+            area_labels: p.labels,
+            overdue,
+            devices: p.devices,
+        });
+    }
+    rows.sort_by(|a, b| (&a.role, &a.username).cmp(&(&b.role, &b.username)));
+    Ok(rows)
+}
+
+/// A time as the viewer's clock shows it (the store's offset).
+pub fn when(ms: i64, offset: UtcOffset) -> String {
+    let t = Timestamp::from_millis(ms).to_datetime().to_offset(offset);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+pub struct ActivityArgs<'a> {
+    pub lang: Lang,
+    pub header: &'a Header<'a>,
+    pub choices: &'a [AreaChoice],
+    pub choice: &'a AreaChoice,
+    pub month: Date,
+    pub max_month: String,
+    pub rows: &'a [ActivityRow],
+    pub offset: UtcOffset,
+    pub query: &'a str,
+}
+
+pub fn html(a: ActivityArgs<'_>) -> String {
+    let lang = a.lang;
+    let mut body = String::new();
+    for r in a.rows {
+        let devices = if r.devices.is_empty() {
+            format!(r#"<span class="muted">{}</span>"#, lang.t(NEVER))
+        } else {
+            r.devices
+                .iter()
+                .map(|d| {
+                    format!(
+                        r#"<div data-testid="device" data-device="{id}">{name}: <span data-testid="last-sync">{sync}</span>{rev}</div>"#,
+                        id = esc(&d.id),
+                        name = esc(d.name.as_deref().unwrap_or(&d.id[..8.min(d.id.len())])),
+                        sync = d
+                            .last_sync_ms
+                            .map(|ms| when(ms, a.offset))
+                            .unwrap_or_else(|| lang.t(NEVER).to_string()),
+                        rev = if d.revoked {
+                            format!(r#" <span class="muted">({})</span>"#, lang.t(REVOKED))
+                        } else {
+                            String::new()
+                        },
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("")
+        };
+        body.push_str(&format!(
+            r#"<tr data-testid="activity-row" data-user="{user}" data-role="{role}">
+<td>{name}<div class="muted">{user}</div></td><td class="opt">{role}</td><td class="opt">{areas}</td>
+<td class="num" data-testid="visits">{visits}</td><td class="num" data-testid="overdue">{overdue}</td>
+<td>{devices}</td><td class="num" data-testid="refused">{refused}</td></tr>"#,
+            user = esc(&r.username),
+            role = esc(&r.role),
+            name = esc(&r.display_name),
+            areas = esc(&r.area_labels.join("; ")),
+            visits = r.visits,
+            overdue = r.overdue,
+            refused = r.refused(),
+        ));
+    }
+    let table = if a.rows.is_empty() {
+        format!(
+            r#"<p id="activity-empty" class="muted">{}</p>"#,
+            lang.t(NONE)
+        )
+    } else {
+        format!(
+            r#"<div class="table-wrap"><table id="activity-table" data-testid="activity-table">
+<thead><tr><th>{u}</th><th class="opt">{ro}</th><th class="opt">{ar}</th><th>{v}</th><th>{o}</th><th>{d}</th><th>{rf}</th></tr></thead>
+<tbody>{body}</tbody></table></div>"#,
+            u = lang.t(USER),
+            ro = lang.t(ROLE),
+            ar = lang.t(AREAS),
+            v = lang.t(VISITS),
+            o = lang.t(OVERDUE),
+            d = lang.t(DEVICES),
+            rf = lang.t(REFUSED),
+        )
+    };
+    let month = month_text(a.month);
+    let content = format!(
+        r#"<h1 id="page-title">{title}: {area} · {month}</h1>
+{filter}
+{table}"#,
+        title = lang.t(TITLE),
+        area = esc(&a.choice.label),
+        filter = super::pages::filter_form(
+            lang,
+            a.choices,
+            a.choice,
+            &month,
+            &a.max_month,
+            "/dashboard/activity",
+            "",
+        ),
+    );
+    page(
+        lang,
+        lang.t(TITLE),
+        ("/dashboard/activity", a.query),
+        Some(a.header),
+        &content,
+    )
+}
+
+pub async fn activity_page(
+    State(s): Shared,
+    Extension(d): Dash,
+    headers: HeaderMap,
+    Query(params): Params,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let (lang, query) = lang_and_query(&headers, &params, raw.as_deref());
+    let p = params.clone();
+    let h = headers.clone();
+    let r = blocking(move || {
+        let ctx = match context(&s, &d, &h, &p) {
+            Ok(c) => c,
+            Err(e) => return fail_page(lang, e.0, e.1),
+        };
+        let run = || -> std::result::Result<String, Fail> {
+            let rows = compute(
+                s.db.as_ref(),
+                &ctx.store,
+                &ctx.choices,
+                &ctx.choice,
+                ctx.month,
+                ctx.today,
+            )?;
+            Ok(html(ActivityArgs {
+                lang,
+                header: &ctx.header(),
+                choices: &ctx.choices,
+                choice: &ctx.choice,
+                month: ctx.month,
+                max_month: month_text(ctx.today),
+                rows: &rows,
+                offset: ctx.store.utc_offset(),
+                query: &query,
+            }))
+        };
+        match run() {
+            Ok(html) => respond(StatusCode::OK, html),
+            Err(f) => fail_page(lang, f, Some(ctx.session.clone())),
+        }
+    })
+    .await;
+    remember_lang(&headers, &params, r)
+}

@@ -1,0 +1,654 @@
+//! Kader activity and administration on the dashboard, against the demo kelurahan on an
+//! in-process server (SQLite, or the PostgreSQL of `ILP_TEST_DATABASE_URL`): the activity page's
+//! visits and overdue items equal what a device synced from the same feed holds; an admin adds a
+//! user and assigns areas (errors name their field and write nothing); revoking a device makes its
+//! token refused by `/api/v1/pull`; a supervisor is refused every admin page and form.
+
+mod common;
+
+use ilp_model::{AreaId, AreaLevel, DeviceId, Timestamp};
+use ilp_rules::due::DueStatus;
+use ilp_server::admin::Admin;
+use ilp_server::auth::PasswordCost;
+use ilp_server::clock::{Clock, OsEntropy, ShiftedClock};
+use ilp_server::config::Config;
+use ilp_server::http::AppState;
+use ilp_server::storage;
+use ilp_store::outbox::OutboxOp;
+use ilp_store::{RemoteChange, SeededEntropy, Store, StoreConfig};
+use ilp_sync::protocol::{Op, PullPage};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Enough for one RW of a few RTs: quick to seed, yet a kader of one RT has neighbours.
+const HOUSEHOLDS: usize = 150;
+
+struct Demo {
+    base: String,
+    state: Arc<AppState>,
+    http: reqwest::Client,
+    _dir: tempfile::TempDir,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Demo {
+    async fn start() -> Demo {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config {
+            data_dir: dir.path().to_path_buf(),
+            ..Config::default()
+        };
+        let clock = Arc::new(ShiftedClock::default());
+        let c = clock.clone();
+        let (db, config) = tokio::task::spawn_blocking(move || {
+            config.database_url = common::postgres_url();
+            let db = storage::open(&config).unwrap();
+            let admin = Admin {
+                db: db.as_ref(),
+                clock: c.as_ref(),
+                entropy: &OsEntropy,
+                cost: PasswordCost::cheap(),
+                max_drift_ms: config.max_drift_ms,
+            };
+            let today = Timestamp::from_millis(c.now_ms()).date_at(ilp_model::timestamp::wita());
+            ilp_server::demo::seed(&admin, HOUSEHOLDS, 7, today).unwrap();
+            (db, config)
+        })
+        .await
+        .unwrap();
+        let state = Arc::new(AppState {
+            db,
+            config,
+            clock,
+            entropy: Arc::new(OsEntropy),
+            metrics: Default::default(),
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let st = state.clone();
+        tokio::spawn(async move {
+            let _ = ilp_server::http::serve(listener, st, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        Demo {
+            base,
+            state,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            _dir: dir,
+            _stop: tx,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn username(&self, role: &str) -> String {
+        let st = self.state.clone();
+        let role = role.to_string();
+        tokio::task::spawn_blocking(move || {
+            let mut names: Vec<String> = st
+                .db
+                .read(|tx| Ok(tx.users()?))
+                .unwrap()
+                .into_iter()
+                .filter(|u| u.role == role && u.active)
+                .map(|u| u.username)
+                .collect();
+            names.sort();
+            names.remove(0)
+        })
+        .await
+        .unwrap()
+    }
+
+    /// GET with cookies; returns status, headers and body.
+    async fn get(&self, path: &str, cookies: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let r = self
+            .http
+            .get(self.url(path))
+            .header("cookie", cookies)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        (status, headers, r.bytes().await.unwrap().to_vec())
+    }
+
+    async fn get_text(&self, path: &str, cookies: &str) -> (u16, String) {
+        let (s, _, b) = self.get(path, cookies).await;
+        (s, String::from_utf8(b).unwrap())
+    }
+
+    async fn post_form(
+        &self,
+        path: &str,
+        cookies: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, reqwest::header::HeaderMap, String) {
+        let r = self
+            .http
+            .post(self.url(path))
+            .header("cookie", cookies)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        (status, headers, r.text().await.unwrap())
+    }
+
+    /// Logs in through the login form; returns the `Cookie` header to send and the CSRF token.
+    async fn browser_login(&self, username: &str) -> (String, String) {
+        let (status, headers, body) = self.get("/dashboard/login", "").await;
+        assert_eq!(status, 200);
+        let login_cookie = set_cookies(&headers);
+        let csrf = attr_after(&String::from_utf8(body).unwrap(), r#"name="csrf" value=""#);
+        let password = ilp_server::demo::demo_password(username);
+        let (status, headers, _) = self
+            .post_form(
+                "/dashboard/login",
+                &login_cookie,
+                &[
+                    ("csrf", &csrf),
+                    ("username", username),
+                    ("password", &password),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "login of {username}");
+        assert_eq!(headers["location"], "/dashboard/coverage");
+        let raw: Vec<&str> = headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect();
+        let session = raw
+            .iter()
+            .find(|c| c.starts_with("ilp_dash="))
+            .expect("a session cookie");
+        assert!(session.contains("HttpOnly"), "{session}");
+        assert!(session.contains("SameSite=Strict"), "{session}");
+        assert!(session.contains("Path=/dashboard"), "{session}");
+        let cookie = set_cookies(&headers);
+        let (status, page) = self.get_text("/dashboard/coverage", &cookie).await;
+        assert_eq!(status, 200);
+        let csrf = attr_after(&page, r#"name="csrf" value=""#);
+        (cookie, csrf)
+    }
+}
+
+/// The `name=value` pairs of a response's non-empty `Set-Cookie` headers, as a `Cookie` header.
+fn set_cookies(headers: &reqwest::header::HeaderMap) -> String {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_string))
+        .filter(|kv| !kv.ends_with('='))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The text after `prefix` up to the next `"`.
+fn attr_after(html: &str, prefix: &str) -> String {
+    let i = html
+        .find(prefix)
+        .unwrap_or_else(|| panic!("{prefix} not in page"))
+        + prefix.len();
+    html[i..].split('"').next().unwrap().to_string()
+}
+
+/// A device store that logs in as `username` and pulls the feed page by page, as a phone does.
+async fn synced_device(demo: &Demo, username: &str) -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let device = DeviceId::from_random_bytes(*uuid::Uuid::new_v4().as_bytes());
+    let (status, body) = post_json(
+        demo,
+        "/api/v1/login",
+        None,
+        &json!({"protocol": 1, "username": username,
+                "secret": ilp_server::demo::demo_password(username),
+                "device_id": device.to_string(), "device_name": "HP supervisor"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["token"].as_str().unwrap().to_string();
+    let now = Timestamp::from_millis(demo.state.clock.now_ms());
+    let (store, _) = Store::open(
+        StoreConfig {
+            path: dir.path().join("device.db"),
+            key: None,
+            device,
+            utc_offset: ilp_model::timestamp::wita(),
+        },
+        Box::new(SeededEntropy::new(3)),
+        now,
+    )
+    .unwrap();
+    let today = now.date_at(ilp_model::timestamp::wita());
+    let mut cursor: Option<String> = None;
+    loop {
+        let (status, body) = post_json(
+            demo,
+            "/api/v1/pull",
+            Some(&token),
+            &json!({"protocol": 1, "device_id": device.to_string(), "cursor": cursor, "max_changes": 2000}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let page: PullPage = serde_json::from_value(body).unwrap();
+        let changes: Vec<RemoteChange> = page
+            .changes
+            .into_iter()
+            .map(|c| RemoteChange {
+                entity: c.entity,
+                entity_id: c.entity_id,
+                op: match c.op {
+                    Op::Upsert => OutboxOp::Upsert,
+                    Op::Append => OutboxOp::Append,
+                },
+                hlc: c.hlc.parse().unwrap(),
+                payload: c.payload,
+            })
+            .collect();
+        store
+            .apply_pull_page(now, today, &changes, &page.next_cursor)
+            .unwrap();
+        cursor = Some(page.next_cursor);
+        if !page.more {
+            break;
+        }
+    }
+    (store, dir)
+}
+
+async fn post_json(demo: &Demo, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+    let mut req = demo.http.post(demo.url(path)).json(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// Logs a phone of `username` in to the sync API: its device id and token.
+async fn device_login(demo: &Demo, username: &str) -> (String, String) {
+    let device = uuid::Uuid::new_v4().to_string();
+    let (status, body) = post_json(
+        demo,
+        "/api/v1/login",
+        None,
+        &json!({"protocol": 1, "username": username,
+                "secret": ilp_server::demo::demo_password(username),
+                "device_id": device, "device_name": "HP kader"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    (device, body["token"].as_str().unwrap().to_string())
+}
+
+async fn pull_status(demo: &Demo, device: &str, token: &str) -> u16 {
+    post_json(
+        demo,
+        "/api/v1/pull",
+        Some(token),
+        &json!({"protocol": 1, "device_id": device, "cursor": null, "max_changes": 10}),
+    )
+    .await
+    .0
+}
+
+/// A user's areas as the server stores them.
+async fn areas_of(demo: &Demo, username: &str) -> Option<Vec<String>> {
+    let st = demo.state.clone();
+    let username = username.to_string();
+    tokio::task::spawn_blocking(move || {
+        st.db
+            .read(|tx| {
+                Ok(match tx.user_by_name(&username)? {
+                    Some(u) => Some(tx.user_areas(&u.id)?),
+                    None => None,
+                })
+            })
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// The first area of `level` of a store's tree.
+fn first_area(store: &Store, level: AreaLevel) -> AreaId {
+    store
+        .read(|c| {
+            Ok(ilp_store::areas::area_tree(c)?
+                .into_iter()
+                .find(|a| a.level == level)
+                .unwrap()
+                .id)
+        })
+        .unwrap()
+}
+
+/// The number in the cell `testid` of the activity row of `username`.
+fn activity_cell(html: &str, username: &str, testid: &str) -> u64 {
+    let row = html
+        .split(r#"data-testid="activity-row" data-user=""#)
+        .skip(1)
+        .find(|r| r.starts_with(&format!("{username}\"")))
+        .unwrap_or_else(|| panic!("no activity row of {username}"));
+    let row = row.split("</tr>").next().unwrap();
+    let at = row.find(&format!(r#"data-testid="{testid}">"#)).unwrap();
+    let rest = &row[at..];
+    rest[rest.find('>').unwrap() + 1..]
+        .split('<')
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn activity_shows_what_the_replica_holds_for_each_kader_and_bidan() {
+    let demo = Demo::start().await;
+    let admin = demo.username("admin").await;
+    let kader = demo.username("kader").await;
+    // The kader syncs once: their device shows a last sync.
+    let (kader_device, token) = device_login(&demo, &kader).await;
+    assert_eq!(pull_status(&demo, &kader_device, &token).await, 200);
+    let (cookie, _) = demo.browser_login(&admin).await;
+    let (store, _dir) = synced_device(&demo, &admin).await;
+    let today =
+        Timestamp::from_millis(demo.state.clock.now_ms()).date_at(ilp_model::timestamp::wita());
+    let mut total_visits = 0;
+    for month in [
+        today.replace_day(1).unwrap(),
+        (today.replace_day(1).unwrap() - time::Duration::days(1))
+            .replace_day(1)
+            .unwrap(),
+    ] {
+        let (status, html) = demo
+            .get_text(
+                &format!(
+                    "/dashboard/activity?month={}",
+                    ilp_server::dashboard::figures::month_text(month)
+                ),
+                &cookie,
+            )
+            .await;
+        assert_eq!(status, 200, "{html}");
+        let (from, to) =
+            ilp_server::dashboard::activity::month_range(month, ilp_model::timestamp::wita());
+        let visits = store
+            .read(|c| ilp_store::events::visits_by_recorder(c, from, to))
+            .unwrap();
+        let st = demo.state.clone();
+        let people: Vec<(String, String, Vec<String>)> = tokio::task::spawn_blocking(move || {
+            st.db
+                .read(|tx| {
+                    let mut out = Vec::new();
+                    for u in tx.users()? {
+                        if matches!(u.role.as_str(), "kader" | "bidan") && u.active {
+                            let a = tx.user_areas(&u.id)?;
+                            out.push((u.id, u.username, a));
+                        }
+                    }
+                    Ok(out)
+                })
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        assert!(people.len() >= 2, "the demo has kaders and a bidan");
+        let tree = store.read(ilp_store::areas::area_tree).unwrap();
+        let parent: HashMap<AreaId, Option<AreaId>> =
+            tree.iter().map(|a| (a.id, a.parent)).collect();
+        for (id, username, areas) in &people {
+            let expected = visits.get(id).copied().unwrap_or(0);
+            assert_eq!(
+                activity_cell(&html, username, "visits"),
+                expected,
+                "{username}"
+            );
+            total_visits += expected;
+            // The RTs under the user's areas, and their overdue items on the device's worklist.
+            let rts: Vec<AreaId> = tree
+                .iter()
+                .filter(|a| a.level == AreaLevel::Rt)
+                .filter(|a| {
+                    let mut at = Some(a.id);
+                    while let Some(x) = at {
+                        if areas.contains(&x.to_string()) {
+                            return true;
+                        }
+                        at = parent.get(&x).copied().flatten();
+                    }
+                    false
+                })
+                .map(|a| a.id)
+                .collect();
+            let overdue = store
+                .worklist(&rts, today)
+                .unwrap()
+                .groups
+                .iter()
+                .flat_map(|g| &g.stops)
+                .flat_map(|s| &s.items)
+                .filter(|(i, _)| matches!(i.status(today), DueStatus::Overdue))
+                .count() as u64;
+            assert_eq!(
+                activity_cell(&html, username, "overdue"),
+                overdue,
+                "{username}"
+            );
+            assert_eq!(activity_cell(&html, username, "refused"), 0, "{username}");
+        }
+        if month.month() == today.month() {
+            assert!(html.contains(&format!(r#"data-device="{kader_device}""#)));
+        }
+    }
+    assert!(
+        total_visits > 0,
+        "the demo records visits in these two months"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_adds_a_user_and_assigns_areas_and_errors_name_their_field() {
+    let demo = Demo::start().await;
+    let admin = demo.username("admin").await;
+    let (cookie, csrf) = demo.browser_login(&admin).await;
+    let (store, _dir) = synced_device(&demo, &admin).await;
+    let rw = first_area(&store, AreaLevel::Rw).to_string();
+    let rt = first_area(&store, AreaLevel::Rt).to_string();
+    let village = first_area(&store, AreaLevel::Village).to_string();
+
+    let (status, html) = demo.get_text("/dashboard/admin/users", &cookie).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!(r#"data-user="{admin}""#)));
+
+    // A kader cannot get a kelurahan: refused, naming the field, and nothing written.
+    let (status, _, body) = demo
+        .post_form(
+            "/dashboard/admin/users/add",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("username", "kader.baru"),
+                ("display_name", "Kader Baru"),
+                ("role", "kader"),
+                ("areas", &village),
+                ("password", "rahasia-baru"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("areas: "), "{body}");
+    assert_eq!(areas_of(&demo, "kader.baru").await, None);
+    let (status, _, body) = demo
+        .post_form(
+            "/dashboard/admin/users/add",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("username", "kader.baru"),
+                ("role", "kader"),
+                ("areas", &rw),
+                ("password", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(body.contains("password: "), "{body}");
+    assert_eq!(areas_of(&demo, "kader.baru").await, None);
+
+    let (status, headers, body) = demo
+        .post_form(
+            "/dashboard/admin/users/add",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("username", "kader.baru"),
+                ("display_name", "Kader Baru"),
+                ("role", "kader"),
+                ("areas", &rw),
+                ("password", "rahasia-baru"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+    assert_eq!(headers["location"], "/dashboard/admin/users?done=added");
+    assert_eq!(areas_of(&demo, "kader.baru").await, Some(vec![rw.clone()]));
+    // The new user can log in to the sync API with the password given.
+    let (status, body) = post_json(
+        &demo,
+        "/api/v1/login",
+        None,
+        &json!({"protocol": 1, "username": "kader.baru", "secret": "rahasia-baru",
+                "device_id": uuid::Uuid::new_v4().to_string(), "device_name": "HP"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let (status, _, body) = demo
+        .post_form(
+            "/dashboard/admin/users/assign",
+            &cookie,
+            &[("csrf", &csrf), ("username", "kader.baru"), ("areas", &rt)],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+    assert_eq!(areas_of(&demo, "kader.baru").await, Some(vec![rt.clone()]));
+    let (_, html) = demo.get_text("/dashboard/admin/users", &cookie).await;
+    assert!(html.contains(&format!(r#"data-area-ids="{rt}""#)), "{html}");
+
+    // Without the CSRF token nothing changes.
+    let (status, _, _) = demo
+        .post_form(
+            "/dashboard/admin/users/assign",
+            &cookie,
+            &[("username", "kader.baru"), ("areas", &rw)],
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(areas_of(&demo, "kader.baru").await, Some(vec![rt]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_device_is_refused_by_pull() {
+    let demo = Demo::start().await;
+    let admin = demo.username("admin").await;
+    let kader = demo.username("kader").await;
+    let (device, token) = device_login(&demo, &kader).await;
+    assert_eq!(pull_status(&demo, &device, &token).await, 200);
+    let (cookie, csrf) = demo.browser_login(&admin).await;
+    let (status, html) = demo.get_text("/dashboard/admin/devices", &cookie).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!(
+            r#"data-device="{device}" data-user="{kader}" data-revoked="false""#
+        )),
+        "{html}"
+    );
+    let (status, headers, body) = demo
+        .post_form(
+            "/dashboard/admin/devices/revoke",
+            &cookie,
+            &[("csrf", &csrf), ("device", &device)],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+    assert_eq!(headers["location"], "/dashboard/admin/devices?done=revoked");
+    assert_eq!(pull_status(&demo, &device, &token).await, 401);
+    let (_, html) = demo.get_text("/dashboard/admin/devices", &cookie).await;
+    assert!(html.contains(&format!(
+        r#"data-device="{device}" data-user="{kader}" data-revoked="true""#
+    )));
+    // An unknown device names the field.
+    let (status, _, body) = demo
+        .post_form(
+            "/dashboard/admin/devices/revoke",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("device", "00000000-0000-4000-8000-000000000000"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(body.contains("device: "), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_is_refused_the_admin_pages_and_forms() {
+    let demo = Demo::start().await;
+    let supervisor = demo.username("supervisor").await;
+    let kader = demo.username("kader").await;
+    let (device, token) = device_login(&demo, &kader).await;
+    let (cookie, csrf) = demo.browser_login(&supervisor).await;
+    for path in ["/dashboard/admin/users", "/dashboard/admin/devices"] {
+        let (status, html) = demo.get_text(path, &cookie).await;
+        assert_eq!(status, 403, "{path}");
+        assert!(html.contains(r#"data-testid="forbidden""#));
+    }
+    let (_, html) = demo.get_text("/dashboard/coverage", &cookie).await;
+    assert!(html.contains(r#"id="nav-activity""#));
+    assert!(!html.contains(r#"id="nav-admin-users""#));
+    let (status, _, _) = demo
+        .post_form(
+            "/dashboard/admin/users/add",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("username", "penyusup"),
+                ("role", "admin"),
+                ("password", "rahasia-x"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(areas_of(&demo, "penyusup").await, None);
+    let (status, _, _) = demo
+        .post_form(
+            "/dashboard/admin/devices/revoke",
+            &cookie,
+            &[("csrf", &csrf), ("device", &device)],
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(pull_status(&demo, &device, &token).await, 200);
+}
