@@ -370,6 +370,30 @@ async fn activity_shows_what_the_replica_holds_for_each_kader_and_bidan() {
     // The kader syncs once: their device shows a last sync.
     let (kader_device, token) = device_login(&demo, &kader).await;
     assert_eq!(pull_status(&demo, &kader_device, &token).await, 200);
+    // ...and pushes one change the server refuses (an area: only admins write areas).
+    let now = demo.state.clock.now_ms();
+    let refused = ilp_sync::protocol::Change {
+        seq: 1,
+        entity: ilp_sync::protocol::entity::AREA.into(),
+        entity_id: uuid::Uuid::new_v4().to_string(),
+        op: Op::Upsert,
+        hlc: ilp_model::Hlc {
+            wall_ms: now,
+            counter: 0,
+            device: kader_device.parse::<DeviceId>().unwrap(),
+        }
+        .to_string(),
+        payload: json!({"fields": {"level": "rt", "code": "009", "name": "RT 9"}}),
+    };
+    let (status, body) = post_json(
+        &demo,
+        "/api/v1/push",
+        Some(&token),
+        &json!({"protocol": 1, "device_id": kader_device, "device_time_ms": now, "changes": [refused]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["refused"].as_array().map(Vec::len), Some(1), "{body}");
     let (cookie, _) = demo.browser_login(&admin).await;
     let (store, _dir) = synced_device(&demo, &admin).await;
     let today =
@@ -455,7 +479,12 @@ async fn activity_shows_what_the_replica_holds_for_each_kader_and_bidan() {
                 overdue,
                 "{username}"
             );
-            assert_eq!(activity_cell(&html, username, "refused"), 0, "{username}");
+            let refusals = if *username == kader { 1 } else { 0 };
+            assert_eq!(
+                activity_cell(&html, username, "refused"),
+                refusals,
+                "{username}"
+            );
         }
         if month.month() == today.month() {
             assert!(html.contains(&format!(r#"data-device="{kader_device}""#)));
@@ -555,6 +584,60 @@ async fn an_admin_adds_a_user_and_assigns_areas_and_errors_name_their_field() {
     assert_eq!(areas_of(&demo, "kader.baru").await, Some(vec![rt.clone()]));
     let (_, html) = demo.get_text("/dashboard/admin/users", &cookie).await;
     assert!(html.contains(&format!(r#"data-area-ids="{rt}""#)), "{html}");
+
+    // A new password, then disabled: the sync API's login follows both.
+    let api_login = |secret: &'static str| {
+        let demo = &demo;
+        async move {
+            post_json(
+                demo,
+                "/api/v1/login",
+                None,
+                &json!({"protocol": 1, "username": "kader.baru", "secret": secret,
+                        "device_id": uuid::Uuid::new_v4().to_string(), "device_name": "HP"}),
+            )
+            .await
+            .0
+        }
+    };
+    let (status, _, body) = demo
+        .post_form(
+            "/dashboard/admin/users/password",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("username", "kader.baru"),
+                ("password", "ab"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(body.contains("password: "), "{body}");
+    let (status, _, _) = demo
+        .post_form(
+            "/dashboard/admin/users/password",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("username", "kader.baru"),
+                ("password", "sandi-baru-2"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    assert_eq!(api_login("rahasia-baru").await, 401);
+    assert_eq!(api_login("sandi-baru-2").await, 200);
+    let (status, _, _) = demo
+        .post_form(
+            "/dashboard/admin/users/disable",
+            &cookie,
+            &[("csrf", &csrf), ("username", "kader.baru")],
+        )
+        .await;
+    assert_eq!(status, 303);
+    assert_ne!(api_login("sandi-baru-2").await, 200);
+    let (_, html) = demo.get_text("/dashboard/admin/users", &cookie).await;
+    assert!(html.contains(r#"data-user="kader.baru" data-role="kader" data-active="false""#));
 
     // Without the CSRF token nothing changes.
     let (status, _, _) = demo
