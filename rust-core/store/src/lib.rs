@@ -17,6 +17,7 @@ pub mod open;
 pub mod outbox;
 pub mod persons;
 pub mod pregnancies;
+pub mod referrals;
 pub mod replica;
 pub mod scope;
 pub mod search;
