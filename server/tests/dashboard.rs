@@ -233,6 +233,15 @@ fn page_numbers(html: &str) -> HashMap<String, (u32, u32)> {
 
 /// A device store that logs in as `username` and pulls the feed page by page, as a phone does.
 async fn synced_device(demo: &Demo, username: &str) -> (Store, tempfile::TempDir) {
+    let (store, dir, _, _) = synced_device_with_token(demo, username).await;
+    (store, dir)
+}
+
+/// [`synced_device`] with the device's token and id, to push from it.
+async fn synced_device_with_token(
+    demo: &Demo,
+    username: &str,
+) -> (Store, tempfile::TempDir, String, DeviceId) {
     let dir = tempfile::tempdir().unwrap();
     let device = DeviceId::from_random_bytes(*uuid::Uuid::new_v4().as_bytes());
     let (status, body) = post_json(
@@ -292,7 +301,7 @@ async fn synced_device(demo: &Demo, username: &str) -> (Store, tempfile::TempDir
             break;
         }
     }
-    (store, dir)
+    (store, dir, token, device)
 }
 
 async fn post_json(demo: &Demo, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
@@ -700,4 +709,216 @@ async fn xlsx_and_csv_exports_read_back_with_area_month_and_generation_time() {
         .count();
     let (d_num, d_den) = shown["skdn_d"];
     assert_eq!(listed as u32, d_den - d_num);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn action_lists_show_an_overdue_dose_and_an_emergency_referral_pushed_by_a_phone() {
+    use ilp_store::events::{ReferralInput, VisitInput};
+    use ilp_store::input::{HouseholdInput, PersonInput};
+    let demo = Demo::start().await;
+    let kader = demo.username("kader").await;
+    let (store, _dir, token, device) = synced_device_with_token(&demo, &kader).await;
+    let st = demo.state.clone();
+    let k = kader.clone();
+    let user: ilp_model::UserId = tokio::task::spawn_blocking(move || {
+        st.db
+            .read(|tx| Ok(tx.users()?))
+            .unwrap()
+            .into_iter()
+            .find(|u| u.username == k)
+            .unwrap()
+            .id
+            .parse()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let now = Timestamp::from_millis(demo.state.clock.now_ms());
+    let today = now.date_at(ilp_model::timestamp::wita());
+    // An RT of the kader's, and the kelurahan (which holds another RW too).
+    let (rt, village): (AreaId, AreaId) = store
+        .read(|c| {
+            let rt: String = c.query_row(
+                "SELECT rt_id FROM household ORDER BY rt_id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )?;
+            let tree = ilp_store::areas::area_tree(c)?;
+            let village = tree
+                .iter()
+                .find(|a| a.level == ilp_model::AreaLevel::Village)
+                .unwrap()
+                .id;
+            Ok((rt.parse().unwrap(), village))
+        })
+        .unwrap();
+    // A family registered on the phone: a baby of four months never immunized, and a father
+    // referred as an emergency with a pick-up called.
+    let ctx = ilp_store::WriteCtx { user, now, today };
+    let reg = store
+        .write(&ctx, |w| {
+            ilp_store::households::register(
+                w,
+                &HouseholdInput {
+                    rt,
+                    kk_number: None,
+                    address: Some("Jl. Uji No. 1".into()),
+                    gps: None,
+                    jkn: ilp_model::JknStatus::Pbi,
+                    clean_water: None,
+                    healthy_latrine: None,
+                    notes: None,
+                },
+                &[
+                    PersonInput {
+                        name: Some("Bapak Uji Rujukan".into()),
+                        sex: Some(ilp_model::Sex::Male),
+                        birth_date: Some(today - time::Duration::days(40 * 365)),
+                        relation: Some(ilp_model::Relation::Head),
+                        ..Default::default()
+                    },
+                    PersonInput {
+                        name: Some("Bayi Uji Terlambat".into()),
+                        sex: Some(ilp_model::Sex::Female),
+                        birth_date: Some(today - time::Duration::days(120)),
+                        relation: Some(ilp_model::Relation::Child),
+                        ..Default::default()
+                    },
+                ],
+            )
+        })
+        .unwrap();
+    store
+        .write(&ctx, |w| {
+            ilp_store::events::record_visit(
+                w,
+                &VisitInput {
+                    referral: Some(ReferralInput {
+                        to: "RSUD S.K. Lerik".into(),
+                        emergency: true,
+                        reason: Some("Nyeri dada".into()),
+                        pickup_called: true,
+                        pickup_called_at: Some(now),
+                        pickup_service: Some("Brigade Kupang Sehat".into()),
+                    }),
+                    ..VisitInput::new(reg.members[0], now, ilp_model::VisitKind::HomeVisit)
+                },
+            )
+        })
+        .unwrap();
+    let changes: Vec<Value> = store
+        .outbox_pending(0, 1000)
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            json!({"seq": e.seq, "entity": e.entity, "entity_id": e.entity_id,
+                   "op": match e.op { OutboxOp::Upsert => "upsert", OutboxOp::Append => "append" },
+                   "hlc": e.hlc.to_string(), "payload": e.payload})
+        })
+        .collect();
+    let (status, body) = post_json(
+        &demo,
+        "/api/v1/push",
+        Some(&token),
+        &json!({"protocol": 1, "device_id": device.to_string(),
+                "device_time_ms": now.millis(), "changes": changes}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["refused"], json!([]), "{body}");
+
+    let supervisor = demo.username("supervisor").await;
+    let (cookie, _) = demo.browser_login(&supervisor).await;
+    let (status, page) = demo
+        .get_text(&format!("/dashboard/lists?area={rt}"), &cookie)
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"data-list="overdue_immunizations""#));
+    let referrals = page
+        .split(r#"id="list-emergency_referrals""#)
+        .nth(1)
+        .unwrap();
+    assert!(referrals.contains("Bapak Uji Rujukan"), "{referrals}");
+    assert!(referrals.contains("Brigade Kupang Sehat"));
+    // No name in any link.
+    for href in page.split("href=\"").skip(1) {
+        let href = href.split('"').next().unwrap();
+        assert!(!href.contains("Uji"), "{href}");
+    }
+    // The whole lists, as exports: the baby's overdue doses, the father's referral.
+    let (status, csv) = demo
+        .get_text(
+            &format!("/dashboard/export/actions.csv?list=overdue_immunizations&area={rt}"),
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(csv.contains("Dibuat,"), "{csv}");
+    let baby: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.contains("Bayi Uji Terlambat"))
+        .collect();
+    assert!(!baby.is_empty(), "{csv}");
+    assert!(baby.iter().any(|l| l.contains("Imunisasi")), "{baby:?}");
+    assert!(
+        baby.iter()
+            .all(|l| l.starts_with(&reg.members[1].to_string()))
+    );
+    let (status, _, xlsx) = demo
+        .get(
+            &format!("/dashboard/export/actions.xlsx?list=emergency_referrals&area={rt}"),
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, 200);
+    {
+        use calamine::{Data, Reader, Xlsx};
+        let mut book = Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        let found = sheet.rows().any(|r| {
+            matches!(r.get(1), Some(Data::String(s)) if s == "Bapak Uji Rujukan")
+                && r.iter()
+                    .any(|c| matches!(c, Data::String(s) if s == "dipanggil"))
+        });
+        assert!(found, "the referral is in the XLSX");
+    }
+
+    // A kader of that RT alone is refused the kelurahan's lists and exports.
+    let st = demo.state.clone();
+    let one_rt = tokio::task::spawn_blocking(move || {
+        let admin = Admin {
+            db: st.db.as_ref(),
+            clock: st.clock.as_ref(),
+            entropy: st.entropy.as_ref(),
+            cost: PasswordCost::cheap(),
+            max_drift_ms: st.config.max_drift_ms,
+        };
+        let name = "kader.lists.rt";
+        admin
+            .add_user(
+                name,
+                "Kader Satu RT",
+                "kader",
+                &[rt.to_string()],
+                &ilp_server::demo::demo_password(name),
+            )
+            .unwrap();
+        name.to_string()
+    })
+    .await
+    .unwrap();
+    let (cookie, _) = demo.browser_login(&one_rt).await;
+    for path in [
+        format!("/dashboard/lists?area={village}"),
+        format!("/dashboard/export/actions.csv?list=emergency_referrals&area={village}"),
+        format!("/dashboard/export/actions.xlsx?list=overdue_immunizations&area={village}"),
+    ] {
+        let (status, body) = demo.get_text(&path, &cookie).await;
+        assert_eq!(status, 403, "{path}");
+        assert!(!body.contains("Uji"), "{path}");
+    }
+    let (status, _) = demo
+        .get_text(&format!("/dashboard/lists?area={rt}"), &cookie)
+        .await;
+    assert_eq!(status, 200);
 }

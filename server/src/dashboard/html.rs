@@ -75,13 +75,14 @@ pub fn page(
         Some(h) => format!(
             r#"<span id="current-user" data-testid="current-user" data-role="{role}">{signed}: {name} ({role})</span>
 <form id="logout-form" method="post" action="/dashboard/logout"><input type="hidden" name="csrf" value="{csrf}"><button id="logout" type="submit">{logout}</button></form>
-<nav id="main-nav"><a id="nav-coverage" href="/dashboard/coverage">{coverage}</a><a id="nav-activity" href="/dashboard/activity">{activity}</a>{admin}</nav>"#,
+<nav id="main-nav"><a id="nav-coverage" href="/dashboard/coverage">{coverage}</a><a id="nav-lists" href="/dashboard/lists">{lists}</a><a id="nav-activity" href="/dashboard/activity">{activity}</a>{admin}</nav>"#,
             signed = lang.t(i18n::SIGNED_IN_AS),
             name = esc(h.display_name),
             role = esc(h.role),
             csrf = esc(h.csrf),
             logout = lang.t(i18n::LOGOUT),
             coverage = lang.t(i18n::COVERAGE),
+            lists = lang.t(super::lists::LISTS),
             activity = lang.t(super::activity::ACTIVITY),
             admin = if h.role == "admin" {
                 format!(

@@ -15,6 +15,7 @@ pub mod export;
 pub mod figures;
 pub mod html;
 pub mod i18n;
+pub mod lists;
 pub mod pages;
 pub mod replica;
 pub mod session;
@@ -64,6 +65,15 @@ pub fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/dashboard/export/coverage.xlsx", get(export_coverage_xlsx))
         .route("/dashboard/export/list.csv", get(export_list_csv))
         .route("/dashboard/export/list.xlsx", get(export_list_xlsx))
+        .route("/dashboard/lists", get(lists::lists_page))
+        .route(
+            "/dashboard/export/actions.csv",
+            get(lists::export_actions_csv),
+        )
+        .route(
+            "/dashboard/export/actions.xlsx",
+            get(lists::export_actions_xlsx),
+        )
         .route("/dashboard/activity", get(activity::activity_page))
         .route("/dashboard/admin/users", get(admin_pages::users_page))
         .route("/dashboard/admin/users/add", post(admin_pages::add_user))
