@@ -425,9 +425,25 @@ impl Store {
         today: time::Date,
         tables: &ilp_rules::coverage::CoverageTables,
     ) -> Result<ilp_rules::coverage::CoverageTable> {
+        let mut tables = self.coverage_months(rts, &[month], today, tables)?;
+        Ok(tables.remove(0))
+    }
+
+    /// The coverage tables of a set of RTs for several months (a trend), the area read once. The
+    /// app's screen, the CLI and the server's dashboard all count through here.
+    pub fn coverage_months(
+        &self,
+        rts: &[ilp_model::AreaId],
+        months: &[time::Date],
+        today: time::Date,
+        tables: &ilp_rules::coverage::CoverageTables,
+    ) -> Result<Vec<ilp_rules::coverage::CoverageTable>> {
         let ctx = self.rule_context(today);
         let facts = coverage::household_facts(self, rts)?;
-        Ok(ilp_rules::coverage::coverage(&facts, month, &ctx, tables))
+        Ok(months
+            .iter()
+            .map(|m| ilp_rules::coverage::coverage(&facts, *m, &ctx, tables))
+            .collect())
     }
 
     /// Closes both connections (the app going to the background: iOS kills apps that hold SQLite

@@ -1,11 +1,8 @@
 //! The numbers of the coverage page: one area and month, every indicator of the coverage rules,
-//! and the trend of the twelve months up to it. The households' facts are read once with the
-//! store's own reader (`ilp_store::coverage::household_facts`) and counted with the rules' own
-//! `ilp_rules::coverage::coverage` under the store's rule context: exactly what
-//! `Store::coverage_of_rts` does for one month (the app's supervisor screen and `ilp coverage`),
-//! done here for twelve months without reading the area twelve times. Year-to-date rows are
-//! cumulative from January in each month of the trend, as PWS counts them, because the rules
-//! count them so.
+//! and the trend of the twelve months up to it, counted by `Store::coverage_months`: the call
+//! behind the app's supervisor screen and `ilp coverage` (`Store::coverage_of_rts` is its
+//! one-month case), the area read once for the twelve months. Year-to-date rows are cumulative
+//! from January in each month of the trend, as PWS counts them, because the rules count them so.
 
 use super::access::AreaChoice;
 use ilp_rules::coverage::{CoverageTable, CoverageTables, Indicator};
@@ -92,16 +89,15 @@ pub fn compute(
     today: Date,
 ) -> ilp_store::Result<Figures> {
     let tables = CoverageTables::default();
-    let ctx = store.rule_context(today);
-    let facts = ilp_store::coverage::household_facts(store, &choice.rts)?;
     let trend_months: Vec<Date> = (0..TREND_MONTHS)
         .rev()
         .map(|n| months_before(month, n))
         .collect();
     let mut trend = vec![Vec::with_capacity(TREND_MONTHS); Indicator::ALL.len()];
     let mut table = None;
-    for &m in &trend_months {
-        let t = ilp_rules::coverage::coverage(&facts, m, &ctx, &tables);
+    // The same call the app's coverage screen and `ilp coverage` make, for twelve months.
+    let counted = store.coverage_months(&choice.rts, &trend_months, today, &tables)?;
+    for (&m, t) in trend_months.iter().zip(counted) {
         for row in &t.rows {
             trend[row.indicator as usize].push((row.numerator, row.denominator));
         }
