@@ -442,8 +442,8 @@ pub fn coverage(
                 r.label_id.to_string(),
                 r.numerator.to_string(),
                 r.denominator.to_string(),
-                r.ratio()
-                    .map(|x| format!("{:.1}", x * 100.0))
+                r.percent()
+                    .map(|x| format!("{x:.1}"))
                     .unwrap_or_else(|| "-".into()),
                 match r.period {
                     ilp_rules::coverage::Period::Month => "month",

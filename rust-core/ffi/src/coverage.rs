@@ -86,7 +86,7 @@ fn row_view(r: &CoverageRow) -> CoverageRowView {
         .into(),
         numerator: r.numerator,
         denominator: r.denominator,
-        percent: r.ratio().map(|x| (x * 1000.0).round() / 10.0),
+        percent: r.percent(),
         better: r.indicator.better().code().into(),
         numerator_ids: num,
         missing_ids: missing,

@@ -53,12 +53,9 @@ pub fn month_text(d: Date) -> String {
     format!("{:04}-{:02}", d.year(), u8::from(d.month()))
 }
 
-/// Numerator / denominator × 100 to one decimal, as the app shows it; `None` on an empty
-/// denominator.
-pub fn percent(numerator: u32, denominator: u32) -> Option<f64> {
-    (denominator > 0)
-        .then(|| (f64::from(numerator) / f64::from(denominator) * 1000.0).round() / 10.0)
-}
+/// Numerator / denominator × 100 to one decimal, as the app and the CLI show it; `None` on an
+/// empty denominator.
+pub use ilp_rules::coverage::percent;
 
 /// The coverage of one area for one month with its trend.
 #[derive(Clone, Debug)]

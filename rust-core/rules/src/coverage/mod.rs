@@ -345,6 +345,24 @@ impl CoverageRow {
     pub fn ratio(&self) -> Option<f64> {
         (self.denominator > 0).then(|| f64::from(self.numerator) / f64::from(self.denominator))
     }
+
+    /// The percentage every surface shows (app, dashboard, CLI): see [`percent`].
+    pub fn percent(&self) -> Option<f64> {
+        percent(self.numerator, self.denominator)
+    }
+}
+
+/// numerator / denominator × 100 to one decimal, halves rounded up (82 of 160 is 51.3, as a
+/// PWS spreadsheet's ROUND gives it), `None` on an empty denominator. One function, so the app,
+/// the dashboard and the CLI never differ in the last digit (formatting a float with `{:.1}`
+/// rounds half to even: 51.2).
+pub fn percent(numerator: u32, denominator: u32) -> Option<f64> {
+    (denominator > 0).then(|| {
+        // Integer arithmetic: exact halves stay exact (no 0.1 binary fractions on the way).
+        let tenths =
+            (u64::from(numerator) * 2000 + u64::from(denominator)) / (2 * u64::from(denominator));
+        tenths as f64 / 10.0
+    })
 }
 
 /// The whole table for one area and month.

@@ -778,3 +778,30 @@ fn problems_are_better_lower_and_counts_neither() {
         assert_eq!(i.better(), expected, "{}", i.code());
     }
 }
+
+#[test]
+fn percent_rounds_halves_up_to_one_decimal() {
+    assert_eq!(percent(82, 160), Some(51.3)); // 51.25: `{:.1}` of the ratio would give 51.2
+    assert_eq!(percent(1, 8), Some(12.5));
+    assert_eq!(percent(1, 3), Some(33.3));
+    assert_eq!(percent(2, 3), Some(66.7));
+    assert_eq!(percent(1, 2000), Some(0.1)); // 0.05
+    assert_eq!(percent(0, 7), Some(0.0));
+    assert_eq!(percent(7, 7), Some(100.0));
+    assert_eq!(percent(3, 0), None);
+}
+
+proptest! {
+    /// The shown percentage is the exact one rounded half up: within a twentieth of a point,
+    /// below it only when the exact value lies under the half.
+    #[test]
+    fn percent_is_the_exact_value_rounded(d in 1u32..100_000, n_frac in 0.0f64..=1.0) {
+        let n = (f64::from(d) * n_frac).floor() as u32;
+        let shown = percent(n, d).unwrap();
+        let exact = f64::from(n) * 100.0 / f64::from(d);
+        prop_assert!((shown - exact).abs() <= 0.05 + 1e-9, "{n}/{d}: {shown} vs {exact}");
+        prop_assert!((0.0..=100.0).contains(&shown));
+        // Tenths are what is shown: printing with one decimal never rounds it again.
+        prop_assert_eq!(format!("{shown:.1}").parse::<f64>().unwrap(), shown);
+    }
+}
