@@ -2,6 +2,7 @@
 //! connection and one reader. Every write runs in one IMMEDIATE transaction together with its
 //! outbox entries and the HLC state, so a write is either wholly there, outbox included, or absent.
 
+pub mod activity;
 pub mod areas;
 pub mod coverage;
 mod crypto_exit;
