@@ -246,7 +246,12 @@ pub trait Tx: Sql {
         percent_tenths: Option<i64>,
     ) -> SResult<()>;
 
+    /// Records a refused sync item, stamped with the device's `last_seen_at` (which the push that
+    /// refuses it has just set) as the time it was refused.
     fn insert_refusal(&mut self, device: &str, seq: i64, code: &str, reason: &str) -> SResult<()>;
+    /// Refused sync items per device with `from <= refused_at < to` (milliseconds); items
+    /// refused before refusal times were recorded are in no range.
+    fn refusal_counts(&mut self, from: i64, to: i64) -> SResult<Vec<(String, i64)>>;
     /// Refusals of `device` with `from <= seq <= to`, by sequence.
     fn refusals(&mut self, device: &str, from: i64, to: i64)
     -> SResult<Vec<(i64, String, String)>>;

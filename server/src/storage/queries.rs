@@ -380,12 +380,38 @@ impl<T: Sql + ?Sized> Tx for T {
     }
 
     fn insert_refusal(&mut self, device: &str, seq: i64, code: &str, reason: &str) -> SResult<()> {
+        // The push that refuses the item set the device's last_seen_at to its own time earlier in
+        // this transaction (http::push): that is when the item was refused.
+        let at = self
+            .query(
+                "SELECT last_seen_at FROM device WHERE id = $1",
+                &[device.into()],
+            )?
+            .first()
+            .map(|r| r[0].opt_int())
+            .transpose()?
+            .flatten();
         self.execute(
-            "INSERT INTO refusal (device_id, seq, code, reason) VALUES ($1, $2, $3, $4)
+            "INSERT INTO refusal (device_id, seq, code, reason, refused_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT DO NOTHING",
-            &[device.into(), seq.into(), code.into(), reason.into()],
+            &[
+                device.into(),
+                seq.into(),
+                code.into(),
+                reason.into(),
+                at.into(),
+            ],
         )?;
         Ok(())
+    }
+
+    fn refusal_counts(&mut self, from: i64, to: i64) -> SResult<Vec<(String, i64)>> {
+        let rows = self.query(
+            "SELECT device_id, COUNT(*) FROM refusal WHERE refused_at >= $1 AND refused_at < $2
+             GROUP BY device_id ORDER BY device_id",
+            &[from.into(), to.into()],
+        )?;
+        all(rows, |mut r| Ok((take(&mut r, 0).text()?, r[1].int()?)))
     }
 
     fn refusals(

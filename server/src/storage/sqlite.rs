@@ -56,6 +56,12 @@ CREATE TABLE dashboard_target (
   user_id TEXT NOT NULL, indicator TEXT NOT NULL, percent_tenths INTEGER NOT NULL,
   PRIMARY KEY (user_id, indicator));
 "#,
+    // When each sync item was refused, for the dashboard's refusals of a month; rows refused
+    // before this version have none.
+    r#"
+ALTER TABLE refusal ADD COLUMN refused_at INTEGER;
+CREATE INDEX refusal_at ON refusal (refused_at);
+"#,
 ];
 
 /// Readers kept open for pulls and snapshots.
