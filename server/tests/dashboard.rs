@@ -645,3 +645,147 @@ async fn action_lists_show_an_overdue_dose_and_an_emergency_referral_pushed_by_a
         .await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anc_behind_lists_women_with_an_overdue_contact_as_of_today() {
+    use ilp_store::input::{HouseholdInput, PersonInput};
+    let demo = Demo::start().await;
+    let kader = demo.username("kader").await;
+    let (store, _dir, token, device) = synced_device_with_token(&demo, &kader).await;
+    let user = user_id(&demo, &kader).await;
+    let now = Timestamp::from_millis(demo.state.clock.now_ms());
+    let today = now.date_at(ilp_model::timestamp::wita());
+    let rt = store
+        .read(|c| {
+            Ok(ilp_store::areas::area_tree(c)?
+                .into_iter()
+                .find(|a| a.level == ilp_model::AreaLevel::Rt)
+                .unwrap()
+                .id)
+        })
+        .unwrap();
+    // Two pregnant women: one at 33 weeks, behind on K4 (due before week 31); one at 27 weeks,
+    // in K4's window but not yet due: she is not behind.
+    let weeks = |n: i64| time::Duration::days(7 * n);
+    let (behind_hpht, on_time_hpht) = (today - weeks(33), today - weeks(27));
+    let ctx = ilp_store::WriteCtx { user, now, today };
+    let woman = |name: &str| PersonInput {
+        name: Some(name.into()),
+        sex: Some(ilp_model::Sex::Female),
+        birth_date: Some(today - time::Duration::days(26 * 365)),
+        ..Default::default()
+    };
+    let reg = store
+        .write(&ctx, |w| {
+            ilp_store::households::register(
+                w,
+                &HouseholdInput {
+                    rt,
+                    kk_number: None,
+                    address: Some("Jl. Uji ANC".into()),
+                    gps: None,
+                    jkn: ilp_model::JknStatus::Pbi,
+                    clean_water: None,
+                    healthy_latrine: None,
+                    notes: None,
+                },
+                &[woman("Ibu Uji Terlambat"), woman("Ibu Uji Tepat Waktu")],
+            )
+        })
+        .unwrap();
+    store
+        .write(&ctx, |w| {
+            ilp_store::pregnancies::register(w, reg.members[0], Some(behind_hpht), None)?;
+            ilp_store::pregnancies::register(w, reg.members[1], Some(on_time_hpht), None)
+        })
+        .unwrap();
+    push_pending(&demo, &store, &token, device).await;
+
+    let supervisor = demo.username("supervisor").await;
+    let (cookie, _) = demo.browser_login(&supervisor).await;
+    let (status, page) = demo
+        .get_text(&format!("/dashboard/lists?area={rt}"), &cookie)
+        .await;
+    assert_eq!(status, 200);
+    let anc = page
+        .split(r#"id="list-anc_behind""#)
+        .nth(1)
+        .unwrap()
+        .split("</section>")
+        .next()
+        .unwrap();
+    assert!(!anc.contains("data-indicator"), "not a coverage row's side");
+    assert!(anc.contains(&format!(r#"data-as-of="{today}""#)), "{anc}");
+    assert!(anc.contains(&format!("per hari ini ({today})")), "{anc}");
+    let since = behind_hpht + weeks(31);
+    let row = anc
+        .split(&format!(r#"data-id="{}""#, reg.members[0]))
+        .nth(1)
+        .expect("the woman behind on K4 is listed")
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(
+        row.contains(&format!(r#"data-testid="list-what">K4 (sejak {since})<"#)),
+        "{row}"
+    );
+    assert!(
+        row.contains(&format!(r#"data-testid="list-due">{since}<"#)),
+        "{row}"
+    );
+    assert!(
+        !anc.contains(&reg.members[1].to_string()),
+        "a woman not yet due is not behind"
+    );
+    // Overdue immunizations say so too.
+    let imm = page
+        .split(r#"id="list-overdue_immunizations""#)
+        .nth(1)
+        .unwrap();
+    assert!(imm.contains(&format!(r#"data-as-of="{today}""#)));
+
+    // Exported for a past month: the file is as of today, says so, and names no month.
+    let past = month_text(today - time::Duration::days(40));
+    let (status, headers, xlsx) = demo
+        .get(
+            &format!("/dashboard/export/actions.xlsx?list=anc_behind&area={rt}&month={past}"),
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("anc-terlambat-per-{today}.xlsx"))
+    );
+    let rows = xlsx_rows(xlsx);
+    assert_eq!(rows[0][0], "Wilayah");
+    assert_eq!(
+        rows[1][..2],
+        ["Keadaan per".to_string(), format!("{today} (per hari ini)")]
+    );
+    assert_eq!(rows[2][0], "Dibuat");
+    assert!(rows.iter().all(|r| r[0] != "Bulan"), "{rows:?}");
+    let listed = rows
+        .iter()
+        .find(|r| r[0] == reg.members[0].to_string())
+        .expect("her row");
+    assert_eq!(listed[5], format!("K4 (sejak {since})"));
+    assert_eq!(listed[6], since.to_string());
+    assert!(rows.iter().all(|r| r[0] != reg.members[1].to_string()));
+    let (status, csv) = demo
+        .get_text(
+            &format!(
+                "/dashboard/export/actions.csv?list=overdue_immunizations&area={rt}&month={past}&lang=en"
+            ),
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        csv.contains(&format!("As of,{today} (as of today)\r\n")),
+        "{csv}"
+    );
+    assert!(!csv.contains("Month,"), "{csv}");
+}

@@ -1,8 +1,11 @@
 //! Kader activity and administration on the dashboard, against the demo kelurahan on an
 //! in-process server (SQLite, or the PostgreSQL of `ILP_TEST_DATABASE_URL`): the activity page's
-//! visits and overdue items equal what a device synced from the same feed holds; an admin adds a
-//! user and assigns areas (errors name their field and write nothing); revoking a device makes its
-//! token refused by `/api/v1/pull`; a supervisor is refused every admin page and form.
+//! visits and overdue items equal what a device synced from the same feed holds, a refused sync
+//! item counts in the month it was refused, a voided visit does not count, and the XLSX/CSV
+//! export holds the page's rows; an admin adds a user and assigns areas (errors name their field
+//! and write nothing) but cannot disable themself; revoking a device makes its token refused by
+//! `/api/v1/pull`; the users and devices lists export for admins only; a supervisor is refused
+//! every admin page, form and export.
 
 mod common;
 mod dashboard_support;
@@ -149,7 +152,7 @@ async fn activity_shows_what_the_replica_holds_for_each_kader_and_bidan() {
         let (from, to) =
             ilp_server::dashboard::activity::month_range(month, ilp_model::timestamp::wita());
         let visits = store
-            .read(|c| ilp_store::events::visits_by_recorder(c, from, to))
+            .read(|c| ilp_store::activity::visits_recorded(c, from, to))
             .unwrap();
         let st = demo.state.clone();
         let people: Vec<(String, String, Vec<String>)> = tokio::task::spawn_blocking(move || {
@@ -210,7 +213,12 @@ async fn activity_shows_what_the_replica_holds_for_each_kader_and_bidan() {
                 overdue,
                 "{username}"
             );
-            let refusals = if *username == kader { 1 } else { 0 };
+            // The refusal was made today: it counts in this month only.
+            let refusals = if *username == kader && month.month() == today.month() {
+                1
+            } else {
+                0
+            };
             assert_eq!(
                 activity_cell(&html, username, "refused"),
                 refusals,
@@ -465,4 +473,295 @@ async fn a_supervisor_is_refused_the_admin_pages_and_forms() {
         .await;
     assert_eq!(status, 403);
     assert_eq!(pull_status(&demo, &device, &token).await, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_cannot_disable_their_own_account() {
+    let demo = Demo::start().await;
+    let admin = demo.username("admin").await;
+    let (cookie, csrf) = demo.browser_login(&admin).await;
+    let (_, html) = demo.get_text("/dashboard/admin/users", &cookie).await;
+    let own = html
+        .split(&format!(r#"data-user="{admin}""#))
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(!own.contains(r#"data-testid="disable""#), "{own}");
+    assert!(own.contains(r#"data-testid="self""#), "{own}");
+    // Posted anyway: refused in Indonesian first, naming the field, and nothing changes.
+    let (status, _, body) = demo
+        .post_form(
+            "/dashboard/admin/users/disable",
+            &cookie,
+            &[("csrf", &csrf), ("username", &admin)],
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("username: Anda tidak dapat menonaktifkan akun Anda sendiri"),
+        "{body}"
+    );
+    let (status, _) = demo.get_text("/dashboard/admin/users", &cookie).await;
+    assert_eq!(status, 200, "the admin is still signed in");
+    let (_, html) = demo
+        .get_text("/dashboard/admin/users?lang=en", &cookie)
+        .await;
+    assert!(html.contains(&format!(
+        r#"data-user="{admin}" data-role="admin" data-active="true""#
+    )));
+    let (status, _, body) = demo
+        .post_form(
+            "/dashboard/admin/users/disable",
+            &format!("{cookie}; ilp_lang=en"),
+            &[("csrf", &csrf), ("username", &admin)],
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        body.contains("username: you cannot disable your own account"),
+        "{body}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_users_and_devices_lists_export_for_admins_only() {
+    let demo = Demo::start().await;
+    let admin = demo.username("admin").await;
+    let kader = demo.username("kader").await;
+    let (device, _) = device_login(&demo, &kader).await;
+    let (cookie, _) = demo.browser_login(&admin).await;
+    let (_, page) = demo.get_text("/dashboard/admin/users", &cookie).await;
+    assert!(page.contains(r#"id="export-users-xlsx" data-testid="export-xlsx" href="/dashboard/export/users.xlsx""#), "{page}");
+    let (_, page) = demo.get_text("/dashboard/admin/devices", &cookie).await;
+    assert!(page.contains(r#"href="/dashboard/export/devices.csv""#));
+
+    let users = tokio::task::spawn_blocking({
+        let st = demo.state.clone();
+        move || {
+            st.db
+                .read(|tx| Ok(tx.users()?))
+                .unwrap()
+                .into_iter()
+                .filter(|u| !u.username.starts_with('_'))
+                .collect::<Vec<_>>()
+        }
+    })
+    .await
+    .unwrap();
+    let (status, headers, bytes) = demo.get("/dashboard/export/users.xlsx", &cookie).await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("pengguna.xlsx")
+    );
+    let rows = xlsx_rows(bytes);
+    assert_eq!(rows[0][..2], ["Wilayah", "Semua wilayah"]);
+    // No month: the list is not of one month.
+    assert_eq!(rows[1][0], "Dibuat");
+    assert!(rows[1][1].ends_with(" WITA"), "{:?}", rows[1]);
+    let hi = rows.iter().position(|r| r[0] == "Nama pengguna").unwrap();
+    assert_eq!(rows[hi][..4], ["Nama pengguna", "Nama", "Peran", "Wilayah"]);
+    let listed: Vec<&Vec<String>> = rows[hi + 1..].iter().filter(|r| !r[0].is_empty()).collect();
+    assert_eq!(listed.len(), users.len());
+    for u in &users {
+        let r = listed.iter().find(|r| r[0] == u.username).unwrap();
+        assert_eq!(r[2], u.role, "{}", u.username);
+        assert_eq!(r[5], if u.active { "aktif" } else { "nonaktif" });
+    }
+    let kader_row = listed.iter().find(|r| r[0] == kader).unwrap();
+    assert!(
+        kader_row[3].starts_with("RW ") || kader_row[3].starts_with("RT "),
+        "{kader_row:?}"
+    );
+
+    let (status, headers, csv) = demo
+        .get("/dashboard/export/devices.csv?lang=en", &cookie)
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("perangkat.csv")
+    );
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.contains("Area,All areas\r\n"), "{csv}");
+    assert!(csv.contains("Generated,"));
+    assert!(!csv.contains("Month,"));
+    let line = csv
+        .lines()
+        .find(|l| l.contains(&device))
+        .expect("the kader's phone");
+    assert!(
+        line.starts_with(&format!("{kader},{device},HP kader,")),
+        "{line}"
+    );
+    assert!(line.ends_with(",active,"), "{line}");
+
+    // Anyone else is refused every admin export.
+    let supervisor = demo.username("supervisor").await;
+    let (cookie, _) = demo.browser_login(&supervisor).await;
+    for path in [
+        "/dashboard/export/users.xlsx",
+        "/dashboard/export/users.csv",
+        "/dashboard/export/devices.xlsx",
+        "/dashboard/export/devices.csv",
+    ] {
+        let (status, body) = demo.get_text(path, &cookie).await;
+        assert_eq!(status, 403, "{path}");
+        assert!(!body.contains(&device), "{path}");
+    }
+    let (status, _, _) = demo.get("/dashboard/export/users.csv", "").await;
+    assert_eq!(status, 303, "not signed in: to the login form");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_voided_visit_leaves_the_activity_and_the_export_holds_the_page() {
+    use ilp_store::events::VisitInput;
+    let demo = Demo::start().await;
+    let kader = demo.username("kader").await;
+    let (store, _dir, token, device) = synced_device_with_token(&demo, &kader).await;
+    let user = user_id(&demo, &kader).await;
+    let supervisor = demo.username("supervisor").await;
+    let (cookie, _) = demo.browser_login(&supervisor).await;
+    let (status, before) = demo.get_text("/dashboard/activity", &cookie).await;
+    assert_eq!(status, 200);
+    let before = activity_cell(&before, &kader, "visits");
+
+    // Two home visits with a note each to someone of the kader's area; the second is withdrawn
+    // (its note voided: entered for the wrong person), as the apps withdraw a visit.
+    let now = Timestamp::from_millis(demo.state.clock.now_ms());
+    let today = now.date_at(ilp_model::timestamp::wita());
+    let person = {
+        let rts: Vec<AreaId> = store
+            .read(ilp_store::areas::area_tree)
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.level == AreaLevel::Rt)
+            .map(|a| a.id)
+            .collect();
+        let list = store.worklist(&rts, today).unwrap();
+        list.groups
+            .iter()
+            .flat_map(|g| &g.stops)
+            .flat_map(|s| &s.items)
+            .map(|(i, _)| i.person)
+            .next()
+            .expect("someone to visit")
+    };
+    let ctx = ilp_store::WriteCtx { user, now, today };
+    let mut parts = Vec::new();
+    for note in ["kunjungan pertama", "kunjungan kedua"] {
+        let rec = store
+            .write(&ctx, |w| {
+                ilp_store::events::record_visit(
+                    w,
+                    &VisitInput {
+                        note: Some(note.into()),
+                        ..VisitInput::new(person, now, ilp_model::VisitKind::HomeVisit)
+                    },
+                )
+            })
+            .unwrap();
+        parts.push(rec.parts[0]);
+    }
+    store
+        .write(&ctx, |w| {
+            ilp_store::events::void_event(w, parts[1], "salah orang")
+        })
+        .unwrap();
+    push_pending(&demo, &store, &token, device).await;
+
+    let (status, html) = demo.get_text("/dashboard/activity", &cookie).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        activity_cell(&html, &kader, "visits"),
+        before + 1,
+        "the voided visit does not count"
+    );
+    // The export holds the page's rows, with the area, month and generation time.
+    let area = attr_after(&html, r#"id="page-title" data-area=""#);
+    let month = attr_after(&html, r#"data-month=""#);
+    assert!(html.contains(&format!(
+        r#"href="/dashboard/export/activity.xlsx?area={area}&amp;month={month}""#
+    )));
+    let (status, headers, bytes) = demo
+        .get(
+            &format!("/dashboard/export/activity.xlsx?area={area}&month={month}"),
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("aktivitas-{month}.xlsx"))
+    );
+    let rows = xlsx_rows(bytes);
+    assert_eq!(rows[0][..2], ["Wilayah", "Oesapa"]);
+    assert_eq!(rows[1][..2], ["Bulan".to_string(), month.clone()]);
+    assert_eq!(rows[2][0], "Dibuat");
+    assert!(rows[3][1].contains("per hari ini"), "{:?}", rows[3]);
+    let hi = rows.iter().position(|r| r[0] == "Pengguna").unwrap();
+    let body: Vec<&Vec<String>> = rows[hi + 1..].iter().filter(|r| !r[0].is_empty()).collect();
+    assert_eq!(
+        body.len(),
+        html.matches(r#"data-testid="activity-row""#).count()
+    );
+    for r in &body {
+        let n = |i: usize| r[i].parse::<f64>().unwrap() as u64;
+        assert_eq!(n(4), activity_cell(&html, &r[0], "visits"), "{}", r[0]);
+        assert_eq!(n(5), activity_cell(&html, &r[0], "overdue"), "{}", r[0]);
+        assert_eq!(n(7), activity_cell(&html, &r[0], "refused"), "{}", r[0]);
+    }
+    let (status, csv) = demo
+        .get_text(
+            &format!("/dashboard/export/activity.csv?area={area}&month={month}"),
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(csv.contains(&format!("Bulan,{month}\r\n")), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with(&format!("{kader},"))));
+
+    // A kader of one RT is refused the kelurahan's activity and its export.
+    let rt = first_area(&store, AreaLevel::Rt).to_string();
+    let st = demo.state.clone();
+    let one_rt = tokio::task::spawn_blocking(move || {
+        let admin = ilp_server::admin::Admin {
+            db: st.db.as_ref(),
+            clock: st.clock.as_ref(),
+            entropy: st.entropy.as_ref(),
+            cost: ilp_server::auth::PasswordCost::cheap(),
+            max_drift_ms: st.config.max_drift_ms,
+        };
+        let name = "kader.activity.rt";
+        admin
+            .add_user(
+                name,
+                "Kader Satu RT",
+                "kader",
+                &[rt],
+                &ilp_server::demo::demo_password(name),
+            )
+            .unwrap();
+        name.to_string()
+    })
+    .await
+    .unwrap();
+    let (cookie, _) = demo.browser_login(&one_rt).await;
+    for path in [
+        format!("/dashboard/activity?area={area}"),
+        format!("/dashboard/export/activity.csv?area={area}&month={month}"),
+        format!("/dashboard/export/activity.xlsx?area={area}&month={month}"),
+    ] {
+        let (status, body) = demo.get_text(&path, &cookie).await;
+        assert_eq!(status, 403, "{path}");
+        assert!(!body.contains(&kader), "{path}");
+    }
 }

@@ -1,6 +1,7 @@
 // "Daftar tindakan": the lists supervisors act on. The lists that are a side of a coverage row count
-// what the coverage table counts and open its drill-down; overdue immunizations and emergency
-// referrals come from the replica store's due items and events, with their own exports.
+// what the coverage table counts and open its drill-down; pregnant women behind on ANC, overdue
+// immunizations (both as of today, from the replica store's due items) and emergency referrals
+// (the month's events) have their own exports.
 import { join } from 'node:path';
 import { assert, ExcelJS, SUPERVISOR, PHONE, login, readCoverage, fetchWith, parseCsv } from './lib.mjs';
 
@@ -13,6 +14,8 @@ async function readLists(page) {
     return page.locator('[data-testid="action-list"]').evaluateAll((sections) =>
         sections.map((s) => ({
             key: s.dataset.list,
+            asOf: s.dataset.asOf ?? null,
+            title: s.querySelector('h2').textContent.trim(),
             indicator: s.dataset.indicator ?? null,
             side: s.dataset.side ?? null,
             count: Number(s.querySelector('[data-testid="list-count"]').textContent),
@@ -74,6 +77,10 @@ export const tests = [
             const month = await page.locator('#lists-title').getAttribute('data-month');
             const overdue = lists.find((l) => l.key === 'overdue_immunizations');
             assert.ok(overdue.count > 0, 'the demo has overdue doses');
+            // As of today whatever the month: the title says so, with the date.
+            const asOf = overdue.asOf;
+            assert.match(asOf, /^\d{4}-\d{2}-\d{2}$/);
+            assert.ok(overdue.title.startsWith(`Imunisasi terlambat per hari ini (${asOf})`), overdue.title);
             assert.equal(overdue.rows.length, Math.min(5, overdue.count));
             const today = new Date().toISOString().slice(0, 10);
             for (const r of overdue.rows) {
@@ -87,7 +94,7 @@ export const tests = [
             assert.ok(referrals.rows.some((r) => r.pickup === 'true'), 'a pick-up called');
             // The overdue doses as XLSX, opened again.
             const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('#xlsx-overdue_immunizations').click()]);
-            assert.equal(dl.suggestedFilename(), `imunisasi-terlambat-${month}.xlsx`);
+            assert.equal(dl.suggestedFilename(), `imunisasi-terlambat-per-${asOf}.xlsx`);
             const path = join(t.scratch, `${Date.now()}-${dl.suggestedFilename()}`);
             await dl.saveAs(path);
             const wb = new ExcelJS.Workbook();
@@ -97,9 +104,11 @@ export const tests = [
                 rows[i - 1] = row.values.slice(1);
             });
             assert.deepEqual(rows[0].slice(0, 2), ['Wilayah', 'Oesapa']);
-            assert.deepEqual(rows[1].slice(0, 2), ['Bulan', month]);
+            // No month: the file is as of today, and says so.
+            assert.deepEqual(rows[1].slice(0, 2), ['Keadaan per', `${asOf} (per hari ini)`]);
             assert.equal(rows[2][0], 'Dibuat');
             assert.match(rows[2][1], /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} WITA$/);
+            assert.ok(!rows.some((r) => r && r[0] === 'Bulan'), 'no month in an as-of-today file');
             const hi = rows.findIndex((r) => r && r[0] === 'id');
             const data = rows.slice(hi + 1).filter((r) => r && r.length);
             assert.equal(data.length, overdue.count, 'rows in the XLSX');
@@ -114,6 +123,36 @@ export const tests = [
             const body = csv.slice(ch + 1).filter((r) => r.length > 1);
             assert.equal(body.length, referrals.count);
             assert.deepEqual(body.slice(0, referrals.rows.length).map((r) => r[1]), referrals.rows.map((r) => r.name));
+            // Pregnant women behind on ANC: each with the contacts overdue today and since when,
+            // the oldest first; the XLSX holds the same women.
+            const anc = lists.find((l) => l.key === 'anc_behind');
+            assert.equal(anc.indicator, null, 'not a coverage row');
+            assert.equal(anc.asOf, asOf);
+            assert.ok(anc.title.startsWith(`Ibu hamil tertinggal ANC (kontak terlambat) per hari ini (${asOf})`), anc.title);
+            assert.equal(anc.rows.length, Math.min(5, anc.count));
+            for (const r of anc.rows) {
+                assert.match(r.what, /^K[1-6]( \(dokter\))? \(sejak \d{4}-\d{2}-\d{2}\)(; K[1-6]( \(dokter\))? \(sejak \d{4}-\d{2}-\d{2}\))*$/, `${r.name}: ${r.what}`);
+                assert.ok(r.due <= asOf && r.what.includes(`(sejak ${r.due})`), `${r.name}: since ${r.due}`);
+            }
+            for (let i = 1; i < anc.rows.length; i++) assert.ok(anc.rows[i - 1].due <= anc.rows[i].due, 'oldest first');
+            const [ancDl] = await Promise.all([page.waitForEvent('download'), page.locator('#xlsx-anc_behind').click()]);
+            assert.equal(ancDl.suggestedFilename(), `anc-terlambat-per-${asOf}.xlsx`);
+            const ancPath = join(t.scratch, `${Date.now()}-${ancDl.suggestedFilename()}`);
+            await ancDl.saveAs(ancPath);
+            const ancWb = new ExcelJS.Workbook();
+            await ancWb.xlsx.readFile(ancPath);
+            const ancRows = [];
+            ancWb.worksheets[0].eachRow({ includeEmpty: true }, (row, i) => {
+                ancRows[i - 1] = row.values.slice(1);
+            });
+            assert.deepEqual(ancRows[1].slice(0, 2), ['Keadaan per', `${asOf} (per hari ini)`]);
+            const ahi = ancRows.findIndex((r) => r && r[0] === 'id');
+            const ancData = ancRows.slice(ahi + 1).filter((r) => r && r.length);
+            assert.equal(ancData.length, anc.count, 'rows in the ANC XLSX');
+            assert.deepEqual(
+                ancData.slice(0, anc.rows.length).map((r) => [r[0], r[1], r[5], r[6]]),
+                anc.rows.map((r) => [r.id, r.name, r.what, r.due]),
+            );
             // English.
             await Promise.all([page.waitForURL((u) => u.searchParams.get('lang') === 'en'), page.locator('#lang-en').click()]);
             assert.match(await page.locator('#lists-title').textContent(), /^Action lists · Oesapa · /);

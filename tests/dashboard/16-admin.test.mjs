@@ -1,6 +1,9 @@
 // Administration: an admin adds a user, assigns an area, and revokes a lost phone (its token is
-// refused by /api/v1/pull afterwards); a field error names the field; a supervisor is refused.
-import { assert, SERVER, SUPERVISOR, KADER, ADMIN, login, password } from './lib.mjs';
+// refused by /api/v1/pull afterwards); a field error names the field; an admin cannot disable
+// themself; the users and devices lists download as XLSX and CSV with the page's rows; the users
+// table stacks its rows on a phone; a supervisor is refused the pages, forms and exports.
+import { join } from 'node:path';
+import { assert, ExcelJS, SERVER, SUPERVISOR, KADER, ADMIN, PHONE, login, password, fetchWith, parseCsv } from './lib.mjs';
 
 const NEW_USER = `kader.uji.${Date.now().toString(36)}`;
 
@@ -106,6 +109,126 @@ export const tests = [
                 maxRedirects: 0,
             });
             assert.equal(res.status(), 403);
+            for (const path of ['/dashboard/export/users.xlsx', '/dashboard/export/users.csv', '/dashboard/export/devices.xlsx', '/dashboard/export/devices.csv']) {
+                assert.equal((await fetchWith(page, path)).status(), 403, path);
+            }
+        },
+    },
+    {
+        name: 'an admin cannot disable their own account: no button, and a forged form is refused in Indonesian',
+        async run(t) {
+            const page = await login(t, ADMIN);
+            await Promise.all([page.waitForURL('**/dashboard/admin/users'), page.locator('#nav-admin-users').click()]);
+            const own = page.locator(`[data-testid="user-row"][data-user="${ADMIN}"]`);
+            assert.equal(await own.locator('[data-testid="disable"]').count(), 0);
+            assert.equal(await own.locator('[data-testid="self"]').textContent(), 'akun Anda');
+            // The disable form posted for herself anyway (as a stale or forged page would).
+            const [res] = await Promise.all([
+                page.waitForResponse((r) => r.request().method() === 'POST'),
+                page.evaluate((user) => {
+                    const f = document.createElement('form');
+                    f.method = 'post';
+                    f.action = '/dashboard/admin/users/disable';
+                    for (const [k, v] of [['csrf', document.querySelector('#logout-form input[name="csrf"]').value], ['username', user]]) {
+                        const i = document.createElement('input');
+                        i.type = 'hidden';
+                        i.name = k;
+                        i.value = v;
+                        f.append(i);
+                    }
+                    document.body.append(f);
+                    f.submit();
+                }, ADMIN),
+            ]);
+            assert.equal(res.status(), 400);
+            await page.locator('[data-testid="error"]').waitFor();
+            assert.equal(await page.locator('#message').textContent(), 'username: Anda tidak dapat menonaktifkan akun Anda sendiri; minta admin lain melakukannya.');
+            await t.shot(page, '16b-admin-self-disable-refused');
+            await page.goto(`${SERVER}/dashboard/admin/users`);
+            assert.equal(await page.locator(`[data-testid="user-row"][data-user="${ADMIN}"]`).getAttribute('data-active'), 'true');
+        },
+    },
+    {
+        name: 'the users and devices lists download as XLSX and CSV with the page\'s rows',
+        async run(t) {
+            const page = await login(t, ADMIN);
+            await page.goto(`${SERVER}/dashboard/admin/users`);
+            const users = await page.locator('[data-testid="user-row"]').evaluateAll((trs) =>
+                trs.map((tr) => [
+                    tr.dataset.user,
+                    tr.dataset.role,
+                    tr.querySelector('[data-testid="user-areas"]').getAttribute('data-area-ids'),
+                    tr.querySelector('[data-testid="user-status"]').textContent.trim(),
+                ]),
+            );
+            const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('#export-users-xlsx').click()]);
+            assert.equal(dl.suggestedFilename(), 'pengguna.xlsx');
+            const path = join(t.scratch, `${Date.now()}-${dl.suggestedFilename()}`);
+            await dl.saveAs(path);
+            const wb = new ExcelJS.Workbook();
+            await wb.xlsx.readFile(path);
+            const rows = [];
+            wb.worksheets[0].eachRow({ includeEmpty: true }, (row, i) => {
+                rows[i - 1] = row.values.slice(1);
+            });
+            assert.deepEqual(rows[0].slice(0, 2), ['Wilayah', 'Semua wilayah']);
+            assert.equal(rows[1][0], 'Dibuat', 'no month: the list is not of one');
+            assert.match(rows[1][1], /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} WITA$/);
+            const hi = rows.findIndex((r) => r && r[0] === 'Nama pengguna');
+            const col = Object.fromEntries(rows[hi].map((h, i) => [h, i]));
+            const data = rows.slice(hi + 1).filter((r) => r && r.length);
+            assert.deepEqual(
+                data.map((r) => [r[0], r[col.Peran], r[col['Id wilayah']] ?? '', r[col.Status]]),
+                users,
+            );
+            // Devices as CSV: the kader's phone that synced, with its last sync.
+            const device = crypto.randomUUID();
+            const login2 = await page.request.post(`${SERVER}/api/v1/login`, {
+                data: { protocol: 1, username: KADER, secret: password(KADER), device_id: device, device_name: 'HP ekspor' },
+            });
+            assert.equal(login2.status(), 200);
+            await page.goto(`${SERVER}/dashboard/admin/devices`);
+            const onPage = await page.locator(`[data-testid="device-row"][data-device="${device}"] [data-testid="last-sync"]`).textContent();
+            const res = await fetchWith(page, await page.locator('#export-devices-csv').getAttribute('href'));
+            assert.equal(res.status(), 200);
+            assert.match(res.headers()['content-disposition'], /filename="perangkat\.csv"/);
+            const csv = parseCsv(await res.text());
+            assert.deepEqual(csv[0].slice(0, 2), ['Wilayah', 'Semua wilayah']);
+            const ch = csv.findIndex((r) => r[0] === 'Nama pengguna');
+            const body = csv.slice(ch + 1).filter((r) => r.length > 1);
+            assert.equal(body.length, await page.locator('[data-testid="device-row"]').count());
+            const mine = body.find((r) => r[1] === device);
+            assert.deepEqual(mine.slice(0, 3), [KADER, device, 'HP ekspor']);
+            assert.equal(mine[4], onPage.trim());
+        },
+    },
+    {
+        name: 'the admin users table stacks its rows on a phone-sized screen',
+        async run(t) {
+            const page = await login(t, ADMIN, { viewport: PHONE, isMobile: true });
+            await page.goto(`${SERVER}/dashboard/admin/users`);
+            await page.locator('#users-table').waitFor();
+            const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+            assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+            const wide = await page.locator('#users-table').evaluate((t) => t.closest('.table-wrap').scrollWidth - t.closest('.table-wrap').clientWidth);
+            assert.ok(wide <= 0, `the users table scrolls sideways by ${wide}px`);
+            // Every row's cells and forms lie inside the screen.
+            const outside = await page.locator('[data-testid="user-row"]').evaluateAll((trs) =>
+                trs.flatMap((tr) =>
+                    [...tr.querySelectorAll('td, input, button')]
+                        .filter((el) => {
+                            const r = el.getBoundingClientRect();
+                            return r.width > 0 && (r.left < -0.5 || r.right > window.innerWidth + 0.5);
+                        })
+                        .map((el) => `${tr.dataset.user}: ${el.tagName} ${el.getAttribute('data-testid') ?? el.name ?? ''}`),
+                ),
+            );
+            assert.deepEqual(outside, []);
+            // Cells are named, since the header row is not shown.
+            const label = await page.locator('[data-testid="user-row"] [data-testid="user-role"]').first().evaluate((td) => getComputedStyle(td, '::before').content);
+            assert.equal(label, '"Peran"');
+            await page.locator(`[data-testid="user-row"][data-user="${KADER}"]`).scrollIntoViewIfNeeded();
+            await t.shot(page, '16c-admin-users-phone', { fullPage: false });
         },
     },
 ];

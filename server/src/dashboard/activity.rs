@@ -1,17 +1,20 @@
 //! Kader and bidan activity: for every kader and bidan whose assigned areas all lie in the viewer's
-//! scope and touch the chosen area, the visits they recorded in the month (distinct visits of the
-//! replica's events by their recorder, `ilp_store::events::visits_by_recorder`), the overdue items
-//! of their area (the replica's own worklist, `Store::worklist`, items whose status is overdue
-//! today), and for each of their devices the last sync (the server's `device.last_seen_at`, set on
-//! every push, pull and token refresh) and the sync items the server refused (the `refusal` rows
-//! ingest writes). Nothing is recomputed here.
+//! scope and touch the chosen area, the visits they recorded in the month (the replica's visits by
+//! their recorder with voided visits left out, `ilp_store::activity::visits_recorded`), the
+//! overdue items of their area as of today (the replica's own worklist, `Store::worklist`, items
+//! whose status is overdue today, whatever the month), and for each of their devices the last sync
+//! (the server's `device.last_seen_at`, set on every push, pull and token refresh) and the sync
+//! items the server refused in the month (the `refusal` rows ingest writes, by when they were
+//! refused). Nothing is recomputed here. The same table exports as XLSX and CSV.
 
 use super::access::AreaChoice;
+use super::export::{self, Cell, Sheet};
 use super::figures::{first_of_month, month_text, months_before};
-use super::html::{Header, esc, page, respond};
+use super::html::{Header, esc, page, respond, url};
 use super::i18n::Lang;
 use super::{
-    Dash, Fail, Params, Shared, blocking, context, fail_page, lang_and_query, remember_lang,
+    Ctx, Dash, Fail, Format, Params, Shared, blocking, context, fail_page, file, lang_and_query,
+    remember_lang,
 };
 use crate::error::Result;
 use crate::storage::Db;
@@ -31,11 +34,20 @@ const ROLE: (&str, &str) = ("Peran", "Role");
 const AREAS: (&str, &str) = ("Wilayah tugas", "Assigned areas");
 const VISITS: (&str, &str) = ("Kunjungan dicatat", "Visits recorded");
 const OVERDUE: (&str, &str) = (
-    "Tugas terlambat di wilayahnya",
-    "Overdue items in their area",
+    "Tugas terlambat di wilayahnya (per hari ini)",
+    "Overdue items in their area (as of today)",
 );
 const DEVICES: (&str, &str) = ("Perangkat: sinkron terakhir", "Devices: last sync");
-const REFUSED: (&str, &str) = ("Item sinkron ditolak", "Sync items refused");
+const REFUSED: (&str, &str) = (
+    "Item sinkron ditolak bulan ini",
+    "Sync items refused this month",
+);
+const NAME: (&str, &str) = ("Nama", "Name");
+/// What the page and the export say about which figures follow the month and which do not.
+const NOTE: (&str, &str) = (
+    "Kunjungan dan item sinkron ditolak: dalam bulan yang dipilih. Tugas terlambat: keadaan per hari ini, apa pun bulan yang dipilih.",
+    "Visits and refused sync items: in the month chosen. Overdue items: as of today, whatever the month chosen.",
+);
 const NEVER: (&str, &str) = ("belum pernah", "never");
 const REVOKED: (&str, &str) = ("dicabut", "revoked");
 const NONE: (&str, &str) = (
@@ -50,6 +62,7 @@ pub struct DeviceActivity {
     pub name: Option<String>,
     pub last_sync_ms: Option<i64>,
     pub revoked: bool,
+    /// Sync items of this device refused in the month.
     pub refused: usize,
 }
 
@@ -102,8 +115,10 @@ pub fn compute(
         rts: Vec<AreaId>,
         devices: Vec<DeviceActivity>,
     }
+    let (from, to) = month_range(month, store.utc_offset());
     let people: Vec<Person> = db.read(|tx| -> Result<Vec<Person>> {
         let devices = tx.devices()?;
+        let refused: HashMap<String, i64> = tx.refusal_counts(from, to)?.into_iter().collect();
         let mut out = Vec::new();
         for user in tx.users()? {
             if !matches!(user.role.as_str(), "kader" | "bidan") {
@@ -125,7 +140,7 @@ pub fn compute(
             }
             let mut mine = Vec::new();
             for d in devices.iter().filter(|d| d.user_id == user.id) {
-                let refused = tx.refusals(&d.id, 0, i64::MAX)?.len();
+                let refused = refused.get(&d.id).copied().unwrap_or(0).max(0) as usize;
                 mine.push(DeviceActivity {
                     id: d.id.clone(),
                     name: d.name.clone(),
@@ -143,9 +158,8 @@ pub fn compute(
         }
         Ok(out)
     })?;
-    let (from, to) = month_range(month, store.utc_offset());
     let visits = store
-        .read(|c| ilp_store::events::visits_by_recorder(c, from, to))
+        .read(|c| ilp_store::activity::visits_recorded(c, from, to))
         .map_err(store_err)?;
     let mut rows = Vec::with_capacity(people.len());
     for p in people {
@@ -260,11 +274,21 @@ pub fn html(a: ActivityArgs<'_>) -> String {
     };
     let month = month_text(a.month);
     let content = format!(
-        r#"<h1 id="page-title">{title}: {area} · {month}</h1>
+        r#"<h1 id="page-title" data-area="{key}" data-month="{month}">{title}: {area} · {month}</h1>
 {filter}
-{table}"#,
+<p id="activity-note" class="muted">{note}</p>
+{table}
+{links}"#,
+        key = esc(&a.choice.key),
         title = lang.t(TITLE),
         area = esc(&a.choice.label),
+        note = lang.t(NOTE),
+        links = export::links(
+            lang,
+            "/dashboard/export/activity",
+            &format!("area={}&amp;month={}", url(&a.choice.key), url(&month)),
+            "export-activity",
+        ),
         filter = super::pages::filter_form(
             lang,
             a.choices,
@@ -327,4 +351,119 @@ pub async fn activity_page(
     })
     .await;
     remember_lang(&headers, &params, r)
+}
+
+/// Devices as one cell: each device's name (or the start of its id), last sync, and whether it
+/// was revoked.
+fn devices_text(lang: Lang, r: &ActivityRow, offset: UtcOffset) -> String {
+    r.devices
+        .iter()
+        .map(|d| {
+            let mut s = format!(
+                "{}: {}",
+                d.name.as_deref().unwrap_or(&d.id[..8.min(d.id.len())]),
+                d.last_sync_ms
+                    .map(|ms| when(ms, offset))
+                    .unwrap_or_else(|| lang.t(NEVER).to_string())
+            );
+            if d.revoked {
+                s.push_str(&format!(" ({})", lang.t(REVOKED)));
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The activity table as a sheet: the page's columns, with the area, month and generation time
+/// and the note on which figures follow the month.
+pub(super) fn sheet(lang: Lang, ctx: &Ctx, rows: &[ActivityRow]) -> Sheet {
+    let mut heading = export::heading(
+        lang,
+        &ctx.choice.label,
+        Some(&month_text(ctx.month)),
+        ctx.now_ms,
+    );
+    heading.push((String::new(), lang.t(NOTE).into()));
+    let offset = ctx.store.utc_offset();
+    Sheet {
+        name: lang.t(ACTIVITY).into(),
+        heading,
+        columns: vec![
+            lang.t(USER).into(),
+            lang.t(NAME).into(),
+            lang.t(ROLE).into(),
+            lang.t(AREAS).into(),
+            lang.t(VISITS).into(),
+            lang.t(OVERDUE).into(),
+            lang.t(DEVICES).into(),
+            lang.t(REFUSED).into(),
+        ],
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.username.clone().into(),
+                    r.display_name.clone().into(),
+                    r.role.clone().into(),
+                    r.area_labels.join("; ").into(),
+                    Cell::Num(r.visits as f64),
+                    Cell::Num(r.overdue as f64),
+                    devices_text(lang, r, offset).into(),
+                    Cell::Num(r.refused() as f64),
+                ]
+            })
+            .collect(),
+    }
+}
+
+async fn export_activity(
+    st: std::sync::Arc<crate::http::AppState>,
+    d: std::sync::Arc<super::Dashboard>,
+    headers: HeaderMap,
+    params: HashMap<String, String>,
+    format: Format,
+) -> Response {
+    let lang = super::session::lang(&headers, params.get("lang").map(String::as_str));
+    blocking(move || {
+        let ctx = match context(&st, &d, &headers, &params) {
+            Ok(c) => c,
+            Err(e) => return fail_page(lang, e.0, e.1),
+        };
+        let run = || -> std::result::Result<Response, Fail> {
+            let rows = compute(
+                st.db.as_ref(),
+                &ctx.store,
+                &ctx.choices,
+                &ctx.choice,
+                ctx.month,
+                ctx.today,
+            )?;
+            file(
+                format,
+                &format!("aktivitas-{}", month_text(ctx.month)),
+                &sheet(lang, &ctx, &rows),
+            )
+        };
+        run().unwrap_or_else(|f| fail_page(lang, f, Some(ctx.session.clone())))
+    })
+    .await
+}
+
+pub async fn export_activity_csv(
+    State(s): Shared,
+    Extension(d): Dash,
+    headers: HeaderMap,
+    Query(p): Params,
+) -> Response {
+    export_activity(s, d, headers, p, Format::Csv).await
+}
+
+pub async fn export_activity_xlsx(
+    State(s): Shared,
+    Extension(d): Dash,
+    headers: HeaderMap,
+    Query(p): Params,
+) -> Response {
+    export_activity(s, d, headers, p, Format::Xlsx).await
 }

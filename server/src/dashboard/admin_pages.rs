@@ -2,7 +2,9 @@
 //! areas and whether they are disabled; add, assign areas, disable, reset password) and devices
 //! (list per user with the last sync; revoke a lost phone, which revokes its tokens). Every change
 //! goes through the very [`crate::admin::Admin`] functions the `ilp-server` CLI uses, each in one
-//! transaction; every POST carries the session's CSRF token, and an error names its field.
+//! transaction; every POST carries the session's CSRF token, and an error names its field. An
+//! admin cannot disable their own account (no role change is offered here at all), so the
+//! dashboard never locks its last admin out. The lists' exports are in [`super::admin_export`].
 
 use super::access::{self, AreaChoice};
 use super::activity::when;
@@ -33,28 +35,33 @@ const ADMIN_ONLY: (&str, &str) = (
     "Halaman ini hanya untuk admin.",
     "This page is for admins only.",
 );
-const NAME: (&str, &str) = ("Nama", "Name");
-const ROLE: (&str, &str) = ("Peran", "Role");
-const AREAS: (&str, &str) = ("Wilayah", "Areas");
+pub(super) const NAME: (&str, &str) = ("Nama", "Name");
+pub(super) const ROLE: (&str, &str) = ("Peran", "Role");
+pub(super) const AREAS: (&str, &str) = ("Wilayah", "Areas");
 const AREAS_HINT: (&str, &str) = (
     "id wilayah atau kode Kemendagri (53.71.03.1010/001), dipisah koma",
     "area ids or Kemendagri codes (53.71.03.1010/001), comma separated",
 );
-const STATUS: (&str, &str) = ("Status", "Status");
-const ACTIVE: (&str, &str) = ("aktif", "active");
-const DISABLED: (&str, &str) = ("nonaktif", "disabled");
-const REVOKED: (&str, &str) = ("dicabut", "revoked");
+pub(super) const STATUS: (&str, &str) = ("Status", "Status");
+pub(super) const ACTIVE: (&str, &str) = ("aktif", "active");
+pub(super) const DISABLED: (&str, &str) = ("nonaktif", "disabled");
+pub(super) const REVOKED: (&str, &str) = ("dicabut", "revoked");
 const ADD_USER: (&str, &str) = ("Tambah pengguna", "Add user");
 const ASSIGN: (&str, &str) = ("Tetapkan wilayah", "Assign areas");
 const DISABLE: (&str, &str) = ("Nonaktifkan", "Disable");
 const RESET: (&str, &str) = ("Atur ulang kata sandi", "Reset password");
 const REVOKE: (&str, &str) = ("Cabut (HP hilang)", "Revoke (lost phone)");
-const DEVICE: (&str, &str) = ("Perangkat", "Device");
-const REGISTERED: (&str, &str) = ("Terdaftar", "Registered");
-const LAST_SYNC: (&str, &str) = ("Sinkron terakhir", "Last sync");
-const NEVER: (&str, &str) = ("belum pernah", "never");
+pub(super) const DEVICE: (&str, &str) = ("Perangkat", "Device");
+pub(super) const REGISTERED: (&str, &str) = ("Terdaftar", "Registered");
+pub(super) const LAST_SYNC: (&str, &str) = ("Sinkron terakhir", "Last sync");
+pub(super) const NEVER: (&str, &str) = ("belum pernah", "never");
 const AREA_KEYS: (&str, &str) = ("Daftar id wilayah", "Area ids");
 const REQUIRED: (&str, &str) = ("wajib diisi", "is required");
+const YOURSELF: (&str, &str) = ("akun Anda", "your account");
+const NOT_YOURSELF: (&str, &str) = (
+    "Anda tidak dapat menonaktifkan akun Anda sendiri; minta admin lain melakukannya.",
+    "you cannot disable your own account; ask another admin to do it.",
+);
 const DONE_ADDED: (&str, &str) = ("Pengguna ditambahkan.", "User added.");
 const DONE_ASSIGNED: (&str, &str) = ("Wilayah ditetapkan.", "Areas assigned.");
 const DONE_DISABLED: (&str, &str) = ("Pengguna dinonaktifkan.", "User disabled.");
@@ -64,7 +71,7 @@ const DONE_REVOKED: (&str, &str) = (
     "Device revoked: its tokens no longer work.",
 );
 
-fn admin_of(st: &AppState) -> Admin<'_> {
+pub(super) fn admin_of(st: &AppState) -> Admin<'_> {
     Admin {
         db: st.db.as_ref(),
         clock: st.clock.as_ref(),
@@ -94,7 +101,7 @@ fn admin_only(lang: Lang, s: &WebSession) -> Response {
 }
 
 /// The signed-in admin, or the response refusing anyone else.
-fn signed_in_admin(
+pub(super) fn signed_in_admin(
     st: &AppState,
     headers: &HeaderMap,
     lang: Lang,
@@ -130,7 +137,7 @@ fn csrf_field(s: &WebSession) -> String {
 }
 
 /// Every area (not Posyandu) of the replica, for labels and the list of ids.
-fn area_choices(
+pub(super) fn area_choices(
     st: &AppState,
     dash: &Dashboard,
     admin: &Principal,
@@ -166,15 +173,18 @@ fn users_html(
         let name = esc(&u.username);
         rows.push_str(&format!(
             r#"<tr data-testid="user-row" data-user="{name}" data-role="{role}" data-active="{active}">
-<td>{display}<div class="muted">{name}</div></td><td data-testid="user-role">{role}</td>
-<td data-testid="user-areas" data-area-ids="{ids}">{labels}</td>
-<td data-testid="user-status">{status}</td>
+<td class="name">{display}<div class="muted">{name}</div></td><td data-testid="user-role" data-label="{role_l}">{role}</td>
+<td data-testid="user-status" data-label="{status_l}">{status}</td>
+<td data-testid="user-areas" data-area-ids="{ids}" data-label="{areas_l}">{labels}</td>
 <td class="admin-actions">
 <form method="post" action="/dashboard/admin/users/assign" class="inline">{csrf}<input type="hidden" name="username" value="{name}"><input name="areas" aria-label="{assign}" value="{ids_comma}"><button type="submit" data-testid="assign">{assign}</button></form>
 <form method="post" action="/dashboard/admin/users/password" class="inline">{csrf}<input type="hidden" name="username" value="{name}"><input name="password" type="password" autocomplete="new-password" aria-label="{reset}"><button type="submit" data-testid="reset-password">{reset}</button></form>
 {disable}
 </td></tr>"#,
             role = esc(&u.role),
+            role_l = lang.t(ROLE),
+            status_l = lang.t(STATUS),
+            areas_l = lang.t(AREAS),
             active = u.active,
             display = esc(&u.display_name),
             ids = esc(&ids.join(" ")),
@@ -182,7 +192,10 @@ fn users_html(
             status = lang.t(if u.active { ACTIVE } else { DISABLED }),
             assign = lang.t(ASSIGN),
             reset = lang.t(RESET),
-            disable = if u.active {
+            disable = if u.username == s.user.username {
+                // No button to lock oneself out; the server refuses it anyway (`disable`).
+                format!(r#"<span class="muted" data-testid="self">{}</span>"#, lang.t(YOURSELF))
+            } else if u.active {
                 format!(
                     r#"<form method="post" action="/dashboard/admin/users/disable" class="inline">{csrf}<input type="hidden" name="username" value="{name}"><button type="submit" data-testid="disable">{}</button></form>"#,
                     lang.t(DISABLE)
@@ -218,8 +231,9 @@ fn users_html(
 <label for="new-password">{pw_l}<input id="new-password" name="password" type="password" autocomplete="new-password"></label>
 <button id="add-user" type="submit">{add}</button>
 </form>
-<div class="table-wrap"><table id="users-table" data-testid="users-table">
-<thead><tr><th>{name_l}</th><th>{role_l}</th><th>{areas_l}</th><th>{status_l}</th><th></th></tr></thead>
+{links}
+<div class="table-wrap"><table id="users-table" class="stack" data-testid="users-table">
+<thead><tr><th>{name_l}</th><th>{role_l}</th><th>{status_l}</th><th>{areas_l}</th><th></th></tr></thead>
 <tbody>{rows}</tbody></table></div>
 <details id="area-keys"><summary>{keys_l}</summary><div class="table-wrap"><table>{keys}</table></div></details>"#,
         title = lang.t(USERS_TITLE),
@@ -233,6 +247,7 @@ fn users_html(
         add = lang.t(ADD_USER),
         status_l = lang.t(STATUS),
         keys_l = lang.t(AREA_KEYS),
+        links = super::export::links(lang, "/dashboard/export/users", "", "export-users"),
     );
     page(
         lang,
@@ -285,6 +300,7 @@ fn devices_html(
     let body = format!(
         r#"<h1 id="page-title">{title}</h1>
 {notice}
+{links}
 <div class="table-wrap"><table id="devices-table" data-testid="devices-table">
 <thead><tr><th>{user_l}</th><th>{dev_l}</th><th class="opt">{reg_l}</th><th>{sync_l}</th><th>{status_l}</th><th></th></tr></thead>
 <tbody>{rows}</tbody></table></div>"#,
@@ -295,6 +311,7 @@ fn devices_html(
         reg_l = lang.t(REGISTERED),
         sync_l = lang.t(LAST_SYNC),
         status_l = lang.t(STATUS),
+        links = super::export::links(lang, "/dashboard/export/devices", "", "export-devices"),
     );
     page(
         lang,
@@ -385,8 +402,9 @@ fn as_field(e: Error, field: impl Fn(&str) -> &'static str) -> Fail {
     }
 }
 
-/// One admin form's action: checks its fields and calls the CLI's admin function.
-type Act = fn(&Admin<'_>, &HashMap<String, String>, Lang) -> std::result::Result<(), Fail>;
+/// One admin form's action: checks its fields (the signed-in admin's own username given, for
+/// what an admin may not do to themself) and calls the CLI's admin function.
+type Act = fn(&Admin<'_>, &HashMap<String, String>, Lang, &str) -> std::result::Result<(), Fail>;
 
 /// One admin POST: admin session, CSRF, then `act`; redirects to `back?done=<done>`.
 async fn post(
@@ -406,7 +424,7 @@ async fn post(
         if let Err(f) = check_csrf(&session, &form) {
             return fail_page(lang, f, Some(session));
         }
-        match act(&admin_of(&st), &form, lang) {
+        match act(&admin_of(&st), &form, lang, &session.user.username) {
             Ok(()) => {
                 tracing::info!(admin = %session.user.id, action = done, "dashboard admin");
                 redirect(&format!("{back}?done={done}"))
@@ -429,7 +447,12 @@ fn required(
     Ok(v)
 }
 
-fn add(admin: &Admin<'_>, form: &HashMap<String, String>, lang: Lang) -> Result<(), Fail> {
+fn add(
+    admin: &Admin<'_>,
+    form: &HashMap<String, String>,
+    lang: Lang,
+    _me: &str,
+) -> Result<(), Fail> {
     let username = required(form, "username", lang)?;
     let role = required(form, "role", lang)?;
     let password = form.get("password").cloned().unwrap_or_default();
@@ -464,7 +487,12 @@ fn add(admin: &Admin<'_>, form: &HashMap<String, String>, lang: Lang) -> Result<
         })
 }
 
-fn assign(admin: &Admin<'_>, form: &HashMap<String, String>, lang: Lang) -> Result<(), Fail> {
+fn assign(
+    admin: &Admin<'_>,
+    form: &HashMap<String, String>,
+    lang: Lang,
+    _me: &str,
+) -> Result<(), Fail> {
     let username = required(form, "username", lang)?;
     admin
         .assign(&username, &area_list(&field(form, "areas")))
@@ -479,14 +507,29 @@ fn assign(admin: &Admin<'_>, form: &HashMap<String, String>, lang: Lang) -> Resu
         })
 }
 
-fn disable(admin: &Admin<'_>, form: &HashMap<String, String>, lang: Lang) -> Result<(), Fail> {
+fn disable(
+    admin: &Admin<'_>,
+    form: &HashMap<String, String>,
+    lang: Lang,
+    me: &str,
+) -> Result<(), Fail> {
     let username = required(form, "username", lang)?;
+    // An admin who disables themself is logged out at once and, if the last admin, leaves nobody
+    // to undo it.
+    if username == me {
+        return Err(Fail::Field("username".into(), lang.t(NOT_YOURSELF).into()));
+    }
     admin
         .disable(&username)
         .map_err(|e| as_field(e, |_| "username"))
 }
 
-fn password(admin: &Admin<'_>, form: &HashMap<String, String>, lang: Lang) -> Result<(), Fail> {
+fn password(
+    admin: &Admin<'_>,
+    form: &HashMap<String, String>,
+    lang: Lang,
+    _me: &str,
+) -> Result<(), Fail> {
     let username = required(form, "username", lang)?;
     let password = form.get("password").cloned().unwrap_or_default();
     if password.chars().count() < 4 {
@@ -504,7 +547,12 @@ fn password(admin: &Admin<'_>, form: &HashMap<String, String>, lang: Lang) -> Re
         .map_err(|e| as_field(e, |_| "username"))
 }
 
-fn revoke(admin: &Admin<'_>, form: &HashMap<String, String>, lang: Lang) -> Result<(), Fail> {
+fn revoke(
+    admin: &Admin<'_>,
+    form: &HashMap<String, String>,
+    lang: Lang,
+    _me: &str,
+) -> Result<(), Fail> {
     let device = required(form, "device", lang)?;
     admin
         .revoke_device(&device)

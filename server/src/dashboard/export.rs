@@ -1,6 +1,8 @@
-//! Exports for the Dinkes spreadsheets: the coverage table and a drill-down list as XLSX
-//! (rust_xlsxwriter) and CSV, each headed by the area, the month and the generation time. One
-//! [`Sheet`] is built from the same figures the page shows and written in either format.
+//! Exports for the Dinkes spreadsheets: every table as XLSX (rust_xlsxwriter) and CSV, each headed
+//! by the area, the month (where the table is of one month) and the generation time. One [`Sheet`]
+//! is built from the same figures the page shows and written in either format; this module builds
+//! the coverage table's and a drill-down list's sheets, the other pages build theirs with
+//! [`heading`] and [`Cell`], and [`links`] puts the two download links on a page.
 
 use super::drill::SubjectLine;
 use super::figures::{Figures, month_text, percent};
@@ -66,17 +68,20 @@ fn period_text(lang: Lang, p: Period) -> &'static str {
     })
 }
 
-fn heading(lang: Lang, area: &str, month: &str, now_ms: i64) -> Vec<(String, String)> {
-    vec![
-        (lang.t(i18n::AREA).into(), area.into()),
-        (lang.t(i18n::MONTH).into(), month.into()),
-        (lang.t(i18n::GENERATED).into(), generated_text(now_ms)),
-    ]
+/// The heading block every export starts with: the area, the month (for a table of one month)
+/// and the generation time, in that order, so a spreadsheet says what it holds.
+pub fn heading(lang: Lang, area: &str, month: Option<&str>, now_ms: i64) -> Vec<(String, String)> {
+    let mut out = vec![(lang.t(i18n::AREA).into(), area.into())];
+    if let Some(m) = month {
+        out.push((lang.t(i18n::MONTH).into(), m.into()));
+    }
+    out.push((lang.t(i18n::GENERATED).into(), generated_text(now_ms)));
+    out
 }
 
 /// The coverage table with its targets, bands and the twelve months of the trend.
 pub fn coverage_sheet(lang: Lang, f: &Figures, targets: &Targets, now_ms: i64) -> Sheet {
-    let mut head = heading(lang, &f.choice.label, &month_text(f.month), now_ms);
+    let mut head = heading(lang, &f.choice.label, Some(&month_text(f.month)), now_ms);
     head.push((lang.t(i18n::AS_OF).into(), f.table.as_of.to_string()));
     let mut columns: Vec<String> = vec![
         "code".into(),
@@ -143,7 +148,7 @@ pub fn list_sheet(
     lines: &[SubjectLine],
     now_ms: i64,
 ) -> Sheet {
-    let mut head = heading(lang, &f.choice.label, &month_text(f.month), now_ms);
+    let mut head = heading(lang, &f.choice.label, Some(&month_text(f.month)), now_ms);
     head.push((
         lang.t(i18n::INDICATOR).into(),
         lang.indicator(indicator).into(),
@@ -195,6 +200,21 @@ pub fn list_sheet(
         columns,
         rows,
     }
+}
+
+/// The page's two download links, `{path}.xlsx?{query}` and `{path}.csv?{query}` (`query`
+/// already escaped for an attribute), with ids `{id}-xlsx` and `{id}-csv`.
+pub fn links(lang: Lang, path: &str, query: &str, id: &str) -> String {
+    let q = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    format!(
+        r#"<div class="actions"><a id="{id}-xlsx" data-testid="export-xlsx" href="{path}.xlsx{q}">{}</a><a id="{id}-csv" data-testid="export-csv" href="{path}.csv{q}">{}</a></div>"#,
+        lang.t(i18n::EXPORT_XLSX),
+        lang.t(i18n::EXPORT_CSV),
+    )
 }
 
 /// A CSV field: quoted when needed; a leading `=`, `+`, `-` or `@` of text is prefixed with `'`

@@ -1,9 +1,9 @@
 //! "Daftar tindakan": the lists supervisors act on, for an area and month, each with its count, its
 //! first rows and a link to the whole list and its exports. Most are one side of a coverage row
 //! (the same figures and the same drill-down code as the coverage page, so each count equals the
-//! number the coverage table shows); two are not coverage rows and are read from the replica
-//! store with the store's own code: immunizations overdue today (`due_items::open_in_rts`, the
-//! worklist's read: the server computes no schedule) and the month's emergency referrals with
+//! number the coverage table shows); three are not coverage rows and are read from the replica
+//! store with the store's own code: pregnant women behind on ANC and immunizations overdue, both
+//! as of today from the due items ([`super::overdue`]), and the month's emergency referrals with
 //! their pick-ups (`referrals::referrals_in_rts`).
 
 use super::drill::{self, Side, SubjectLine};
@@ -11,13 +11,13 @@ use super::export::{self, Cell, Sheet};
 use super::figures::{self, month_text};
 use super::html::{esc, page, respond, url};
 use super::i18n::{self, Lang};
+use super::overdue::{self, AS_OF_NOTE, AS_OF_TODAY, AncBehind, OverdueDose};
 use super::{Ctx, Dash, Fail, Format, Params, Shared, blocking, context, fail_page, file};
 use super::{lang_and_query, remember_lang};
 use axum::extract::{Extension, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use ilp_rules::coverage::Indicator;
-use ilp_rules::due::{DueKind, DueStatus, antigen_label};
 use ilp_store::subjects::{self, SubjectKind};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -39,10 +39,9 @@ const PICKUP_AT: (&str, &str) = ("Dipanggil pukul", "Called at");
 const PICKUP_SERVICE: (&str, &str) = ("Layanan", "Service");
 const YES: (&str, &str) = ("dipanggil", "called");
 const NO: (&str, &str) = ("tidak dipanggil", "not called");
-const CURRENT: (&str, &str) = (
-    "keadaan hari ini, apa pun bulan yang dipilih",
-    "as of today, whatever the month chosen",
-);
+const AS_OF: (&str, &str) = ("Keadaan per", "As of");
+const ANC_CONTACTS: (&str, &str) = ("Kontak ANC terlambat", "ANC contacts overdue");
+const OVERDUE_SINCE: (&str, &str) = ("Terlambat sejak", "Overdue since");
 const IN_MONTH: (&str, &str) = ("dalam bulan ini", "in this month");
 
 /// One list that is a side of a coverage row.
@@ -54,7 +53,7 @@ struct CoverageList {
     what: (&'static str, &'static str),
 }
 
-const COVERAGE_LISTS: [CoverageList; 9] = [
+const COVERAGE_LISTS: [CoverageList; 8] = [
     CoverageList {
         key: "not_weighed",
         indicator: Indicator::SkdnD,
@@ -100,16 +99,6 @@ const COVERAGE_LISTS: [CoverageList; 9] = [
         what: ("wasting: tindak lanjut", "wasted: follow up"),
     },
     CoverageList {
-        key: "anc_behind",
-        indicator: Indicator::K6,
-        side: Side::Missing,
-        title: (
-            "Ibu hamil tertinggal ANC (belum K6)",
-            "Pregnant women behind on ANC (no K6)",
-        ),
-        what: ("ANC K6 belum lengkap", "ANC K6 not complete"),
-    },
-    CoverageList {
         key: "no_kn1",
         indicator: Indicator::Kn1,
         side: Side::Missing,
@@ -132,7 +121,8 @@ const COVERAGE_LISTS: [CoverageList; 9] = [
     },
 ];
 
-/// The two lists that are not coverage rows.
+/// The lists that are not coverage rows.
+pub const ANC_BEHIND: &str = "anc_behind";
 pub const OVERDUE_IMMUNIZATIONS: &str = "overdue_immunizations";
 pub const EMERGENCY_REFERRALS: &str = "emergency_referrals";
 
@@ -144,14 +134,6 @@ pub struct PersonLine {
     pub age: Option<String>,
     pub rt_label: Option<String>,
     pub kader: Option<String>,
-}
-
-/// An immunization dose overdue today.
-#[derive(Clone, Debug, PartialEq)]
-pub struct OverdueDose {
-    pub person: PersonLine,
-    pub dose: String,
-    pub due: Date,
 }
 
 /// An emergency referral of the month.
@@ -168,7 +150,7 @@ pub struct EmergencyReferral {
 }
 
 /// Persons by id, those in the user's scope only (merges followed by `describe`).
-fn persons(
+pub(super) fn persons(
     ctx: &Ctx,
     ids: &[uuid::Uuid],
 ) -> std::result::Result<HashMap<uuid::Uuid, PersonLine>, Fail> {
@@ -197,49 +179,6 @@ fn persons(
             },
         );
     }
-    Ok(out)
-}
-
-fn dose_label(lang: Lang, kind: &DueKind) -> String {
-    match (lang, kind) {
-        (Lang::En, DueKind::Immunization { antigen, dose }) => {
-            format!("Immunization {} {dose}", antigen_label(antigen))
-        }
-        _ => kind.label_id(),
-    }
-}
-
-/// Immunization doses of the area's RTs overdue on `ctx.today` (window open, due date passed),
-/// from the store's precomputed due items; oldest due date first.
-pub(super) fn overdue_immunizations(
-    ctx: &Ctx,
-    lang: Lang,
-) -> std::result::Result<Vec<OverdueDose>, Fail> {
-    ctx.store.refresh_due_items(ctx.today)?;
-    let open = ctx
-        .store
-        .read(|c| ilp_store::due_items::open_in_rts(c, &ctx.choice.rts, ctx.today))?;
-    let items: Vec<_> = open
-        .items
-        .into_iter()
-        .filter(|s| {
-            matches!(s.item.kind, DueKind::Immunization { .. })
-                && s.item.status(ctx.today) == DueStatus::Overdue
-        })
-        .collect();
-    let ids: Vec<uuid::Uuid> = items.iter().map(|s| s.item.person.0).collect();
-    let who = persons(ctx, &ids)?;
-    let mut out: Vec<OverdueDose> = items
-        .iter()
-        .filter_map(|s| {
-            Some(OverdueDose {
-                person: who.get(&s.item.person.0)?.clone(),
-                dose: dose_label(lang, &s.item.kind),
-                due: s.item.window.due,
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| (a.due, &a.person.name).cmp(&(b.due, &b.person.name)));
     Ok(out)
 }
 
@@ -346,15 +285,8 @@ fn section(
     )
 }
 
-fn render(
-    lang: Lang,
-    ctx: &Ctx,
-    f: &figures::Figures,
-    coverage: &[(&CoverageList, Vec<SubjectLine>)],
-    overdue: &[OverdueDose],
-    referrals: &[EmergencyReferral],
-    query: &str,
-) -> String {
+fn render(lang: Lang, ctx: &Ctx, g: &Gathered, query: &str) -> String {
+    let (f, coverage, overdue, referrals) = (&g.figures, &g.coverage, &g.overdue, &g.referrals);
     let month = month_text(ctx.month);
     let area = &ctx.choice.key;
     let q = format!("area={}&amp;month={}", url(area), url(&month));
@@ -386,6 +318,7 @@ fn render(
             .iter()
             .map(|c| (c.key, lang.t(c.title)))
             .chain([
+                (ANC_BEHIND, lang.t(ANC_TITLE)),
                 (OVERDUE_IMMUNIZATIONS, lang.t(OVERDUE_TITLE)),
                 (EMERGENCY_REFERRALS, lang.t(REFERRAL_TITLE)),
             ])
@@ -454,8 +387,49 @@ fn render(
             &links,
         ));
     }
-    // Overdue immunizations: every row is on the page (no drill-down of its own), the first
-    // FIRST_ROWS shown and the rest folded under a <details>.
+    let export_links = |list: &str| {
+        format!(
+            r#"<a id="xlsx-{list}" data-testid="list-export-xlsx" href="/dashboard/export/actions.xlsx?list={list}&amp;{q}">{}</a><a id="csv-{list}" data-testid="list-export-csv" href="/dashboard/export/actions.csv?list={list}&amp;{q}">{}</a>"#,
+            lang.t(i18n::EXPORT_XLSX),
+            lang.t(i18n::EXPORT_CSV)
+        )
+    };
+    // The due-item lists describe today whatever the month: their titles say so, with the date.
+    let today = ctx.today.to_string();
+    let as_of_title = |t: (&'static str, &'static str)| {
+        format!("{} {} ({today})", lang.t(t), lang.t(AS_OF_TODAY))
+    };
+    let as_of_attr = format!(r#" data-as-of="{today}""#);
+    // Pregnant women behind on ANC, from the due items: the contacts overdue and since when.
+    let anc_row = |a: &AncBehind| {
+        format!(
+            r#"<tr data-testid="list-row" data-id="{}">{}<td data-testid="list-what">{}</td><td data-testid="list-due">{}</td></tr>
+"#,
+            esc(&a.person.id),
+            person_cells(&a.person),
+            esc(&a.contacts_text(lang)),
+            a.since()
+        )
+    };
+    let mut head: Vec<&str> = cols.to_vec();
+    head.extend([lang.t(ANC_CONTACTS), lang.t(OVERDUE_SINCE)]);
+    body.push_str(&section(
+        lang,
+        ANC_BEHIND,
+        &as_of_attr,
+        &as_of_title(ANC_TITLE),
+        lang.t(AS_OF_NOTE),
+        g.anc.len(),
+        &head,
+        &g.anc
+            .iter()
+            .take(FIRST_ROWS)
+            .map(anc_row)
+            .collect::<String>(),
+        &export_links(ANC_BEHIND),
+    ));
+    // Overdue immunizations: the first FIRST_ROWS rows, the rest in the export (no drill-down
+    // of its own).
     let overdue_row = |d: &OverdueDose| {
         format!(
             r#"<tr data-testid="list-row" data-id="{}">{}<td data-testid="list-what">{}</td><td data-testid="list-due">{}</td></tr>
@@ -468,19 +442,12 @@ fn render(
     };
     let mut head: Vec<&str> = cols.to_vec();
     head.extend([lang.t(DOSE), lang.t(DUE)]);
-    let export_links = |list: &str| {
-        format!(
-            r#"<a id="xlsx-{list}" data-testid="list-export-xlsx" href="/dashboard/export/actions.xlsx?list={list}&amp;{q}">{}</a><a id="csv-{list}" data-testid="list-export-csv" href="/dashboard/export/actions.csv?list={list}&amp;{q}">{}</a>"#,
-            lang.t(i18n::EXPORT_XLSX),
-            lang.t(i18n::EXPORT_CSV)
-        )
-    };
     body.push_str(&section(
         lang,
         OVERDUE_IMMUNIZATIONS,
-        "",
-        lang.t(OVERDUE_TITLE),
-        lang.t(CURRENT),
+        &as_of_attr,
+        &as_of_title(OVERDUE_TITLE),
+        lang.t(AS_OF_NOTE),
         overdue.len(),
         &head,
         &overdue
@@ -543,25 +510,25 @@ fn render(
 }
 
 const OVERDUE_TITLE: (&str, &str) = ("Imunisasi terlambat", "Overdue immunizations");
+const ANC_TITLE: (&str, &str) = (
+    "Ibu hamil tertinggal ANC (kontak terlambat)",
+    "Pregnant women behind on ANC (contacts overdue)",
+);
 const REFERRAL_TITLE: (&str, &str) = (
     "Rujukan gawat darurat dan penjemputan",
     "Emergency referrals and pick-ups",
 );
 
 /// Everything the page shows.
-#[allow(clippy::type_complexity)]
-fn gather(
-    ctx: &Ctx,
-    lang: Lang,
-) -> std::result::Result<
-    (
-        figures::Figures,
-        Vec<(&'static CoverageList, Vec<SubjectLine>)>,
-        Vec<OverdueDose>,
-        Vec<EmergencyReferral>,
-    ),
-    Fail,
-> {
+struct Gathered {
+    figures: figures::Figures,
+    coverage: Vec<(&'static CoverageList, Vec<SubjectLine>)>,
+    anc: Vec<AncBehind>,
+    overdue: Vec<OverdueDose>,
+    referrals: Vec<EmergencyReferral>,
+}
+
+fn gather(ctx: &Ctx, lang: Lang) -> std::result::Result<Gathered, Fail> {
     let f = figures::compute(&ctx.store, &ctx.choice, ctx.month, ctx.today)?;
     let mut coverage = Vec::new();
     for c in &COVERAGE_LISTS {
@@ -575,9 +542,13 @@ fn gather(
         )?;
         coverage.push((c, lines));
     }
-    let overdue = overdue_immunizations(ctx, lang)?;
-    let referrals = emergency_referrals(ctx)?;
-    Ok((f, coverage, overdue, referrals))
+    Ok(Gathered {
+        figures: f,
+        coverage,
+        anc: overdue::anc_behind(ctx, lang)?,
+        overdue: overdue::immunizations(ctx, lang)?,
+        referrals: emergency_referrals(ctx)?,
+    })
 }
 
 pub async fn lists_page(
@@ -596,10 +567,7 @@ pub async fn lists_page(
             Err(e) => return fail_page(lang, e.0, e.1),
         };
         match gather(&ctx, lang) {
-            Ok((f, coverage, overdue, referrals)) => respond(
-                StatusCode::OK,
-                render(lang, &ctx, &f, &coverage, &overdue, &referrals, &query),
-            ),
+            Ok(g) => respond(StatusCode::OK, render(lang, &ctx, &g, &query)),
             Err(f) => fail_page(lang, f, Some(ctx.session.clone())),
         }
     })
@@ -628,26 +596,67 @@ fn person_row(p: &PersonLine) -> Vec<Cell> {
     ]
 }
 
-fn heading(lang: Lang, ctx: &Ctx, title: &str, note: &str) -> Vec<(String, String)> {
-    vec![
-        (lang.t(i18n::AREA).into(), ctx.choice.label.clone()),
-        (lang.t(i18n::MONTH).into(), month_text(ctx.month)),
-        (
-            lang.t(i18n::GENERATED).into(),
-            export::generated_text(ctx.now_ms),
-        ),
-        (lang.t(LISTS).into(), title.into()),
-        (String::new(), note.into()),
-    ]
+/// A list's heading: the export's own (area, month when the list is of the chosen month, and
+/// generation time), then, for a list as of today, that date in place of the month, then the
+/// list's title and its note.
+fn heading(
+    lang: Lang,
+    ctx: &Ctx,
+    of_month: bool,
+    title: &str,
+    note: &str,
+) -> Vec<(String, String)> {
+    let month = month_text(ctx.month);
+    let mut out = export::heading(
+        lang,
+        &ctx.choice.label,
+        of_month.then_some(month.as_str()),
+        ctx.now_ms,
+    );
+    if !of_month {
+        out.insert(
+            1,
+            (
+                lang.t(AS_OF).into(),
+                format!("{} ({})", ctx.today, lang.t(AS_OF_TODAY)),
+            ),
+        );
+    }
+    out.push((lang.t(LISTS).into(), title.into()));
+    out.push((String::new(), note.into()));
+    out
 }
 
-/// The sheet of one of the two lists that are not coverage rows.
-fn sheet(ctx: &Ctx, lang: Lang, list: &str) -> std::result::Result<(Sheet, &'static str), Fail> {
+/// The sheet and file name of one of the lists that are not coverage rows: the month's lists are
+/// named by the month, the lists as of today by today's date.
+fn sheet(ctx: &Ctx, lang: Lang, list: &str) -> std::result::Result<(Sheet, String), Fail> {
+    let per_today = |stem: &str| format!("{stem}-per-{}", ctx.today);
     match list {
+        ANC_BEHIND => {
+            let mut columns = person_columns(lang);
+            columns.extend([lang.t(ANC_CONTACTS).into(), lang.t(OVERDUE_SINCE).into()]);
+            let rows = overdue::anc_behind(ctx, lang)?
+                .iter()
+                .map(|a| {
+                    let mut r = person_row(&a.person);
+                    r.extend([a.contacts_text(lang).into(), a.since().to_string().into()]);
+                    r
+                })
+                .collect();
+            Ok((
+                Sheet {
+                    name: "ANC".into(),
+                    heading: heading(lang, ctx, false, lang.t(ANC_TITLE), lang.t(AS_OF_NOTE)),
+                    columns,
+                    rows,
+                },
+                per_today("anc-terlambat"),
+            ))
+        }
         OVERDUE_IMMUNIZATIONS => {
             let mut columns = person_columns(lang);
             columns.extend([lang.t(DOSE).into(), lang.t(DUE).into()]);
-            let rows = overdue_immunizations(ctx, lang)?
+            let rows = overdue::immunizations(ctx, lang)?
                 .iter()
                 .map(|d| {
                     let mut r = person_row(&d.person);
@@ -658,11 +667,11 @@ fn sheet(ctx: &Ctx, lang: Lang, list: &str) -> std::result::Result<(Sheet, &'sta
             Ok((
                 Sheet {
                     name: lang.t(OVERDUE_TITLE).into(),
-                    heading: heading(lang, ctx, lang.t(OVERDUE_TITLE), lang.t(CURRENT)),
+                    heading: heading(lang, ctx, false, lang.t(OVERDUE_TITLE), lang.t(AS_OF_NOTE)),
                     columns,
                     rows,
                 },
-                "imunisasi-terlambat",
+                per_today("imunisasi-terlambat"),
             ))
         }
         EMERGENCY_REFERRALS => {
@@ -694,11 +703,11 @@ fn sheet(ctx: &Ctx, lang: Lang, list: &str) -> std::result::Result<(Sheet, &'sta
             Ok((
                 Sheet {
                     name: lang.t(REFERRAL_TITLE).into(),
-                    heading: heading(lang, ctx, lang.t(REFERRAL_TITLE), lang.t(IN_MONTH)),
+                    heading: heading(lang, ctx, true, lang.t(REFERRAL_TITLE), lang.t(IN_MONTH)),
                     columns,
                     rows,
                 },
-                "rujukan-darurat",
+                format!("rujukan-darurat-{}", month_text(ctx.month)),
             ))
         }
         _ => Err(Fail::NotFound),
@@ -721,7 +730,7 @@ async fn export_actions(
         let list = params.get("list").cloned().unwrap_or_default();
         let run = || -> std::result::Result<Response, Fail> {
             let (sheet, stem) = sheet(&ctx, lang, &list)?;
-            file(format, &format!("{stem}-{}", month_text(ctx.month)), &sheet)
+            file(format, &stem, &sheet)
         };
         run().unwrap_or_else(|f| fail_page(lang, f, Some(ctx.session.clone())))
     })

@@ -5,10 +5,13 @@
 //! the rules' own code: the server computes no indicator of its own.
 //!
 //! One file per concern: [`session`] (cookies, CSRF), [`access`] (scope), [`figures`] (coverage
-//! and trend), [`targets`], [`drill`], [`export`], [`pages`] and [`html`] (markup), [`i18n`].
+//! and trend), [`targets`], [`drill`], [`export`], [`pages`] and [`html`] (markup), [`i18n`];
+//! the action lists ([`lists`], with the due-item lists in [`overdue`]), [`activity`], and the
+//! admin pages ([`admin_pages`]) with their exports ([`admin_export`]).
 
 pub mod access;
 pub mod activity;
+pub mod admin_export;
 pub mod admin_pages;
 pub mod drill;
 pub mod export;
@@ -16,6 +19,7 @@ pub mod figures;
 pub mod html;
 pub mod i18n;
 pub mod lists;
+pub mod overdue;
 pub mod pages;
 pub mod replica;
 pub mod session;
@@ -75,6 +79,30 @@ pub fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
             get(lists::export_actions_xlsx),
         )
         .route("/dashboard/activity", get(activity::activity_page))
+        .route(
+            "/dashboard/export/activity.csv",
+            get(activity::export_activity_csv),
+        )
+        .route(
+            "/dashboard/export/activity.xlsx",
+            get(activity::export_activity_xlsx),
+        )
+        .route(
+            "/dashboard/export/users.csv",
+            get(admin_export::export_users_csv),
+        )
+        .route(
+            "/dashboard/export/users.xlsx",
+            get(admin_export::export_users_xlsx),
+        )
+        .route(
+            "/dashboard/export/devices.csv",
+            get(admin_export::export_devices_csv),
+        )
+        .route(
+            "/dashboard/export/devices.xlsx",
+            get(admin_export::export_devices_xlsx),
+        )
         .route("/dashboard/admin/users", get(admin_pages::users_page))
         .route("/dashboard/admin/users/add", post(admin_pages::add_user))
         .route(

@@ -293,3 +293,67 @@ pub async fn post_json(demo: &Demo, path: &str, token: Option<&str>, body: &Valu
         serde_json::from_str(&text).unwrap_or(Value::String(text)),
     )
 }
+
+/// The server's id of `username`, as a device's writes carry it.
+pub async fn user_id(demo: &Demo, username: &str) -> ilp_model::UserId {
+    let st = demo.state.clone();
+    let name = username.to_string();
+    tokio::task::spawn_blocking(move || {
+        st.db
+            .read(|tx| Ok(tx.user_by_name(&name)?))
+            .unwrap()
+            .unwrap_or_else(|| panic!("no user {name}"))
+            .id
+            .parse()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// Pushes everything a device store has pending, as a phone does; asserts nothing is refused.
+pub async fn push_pending(demo: &Demo, store: &Store, token: &str, device: DeviceId) {
+    let changes: Vec<Value> = store
+        .outbox_pending(0, 1000)
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            json!({"seq": e.seq, "entity": e.entity, "entity_id": e.entity_id,
+                   "op": match e.op { OutboxOp::Upsert => "upsert", OutboxOp::Append => "append" },
+                   "hlc": e.hlc.to_string(), "payload": e.payload})
+        })
+        .collect();
+    let now = demo.state.clock.now_ms();
+    let (status, body) = post_json(
+        demo,
+        "/api/v1/push",
+        Some(token),
+        &json!({"protocol": 1, "device_id": device.to_string(),
+                "device_time_ms": now, "changes": changes}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["refused"], json!([]), "{body}");
+}
+
+/// An XLSX export's first worksheet as rows of text (numbers as Rust prints them, empty cells
+/// as "").
+pub fn xlsx_rows(bytes: Vec<u8>) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    sheet
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) => f.to_string(),
+                    Data::Int(i) => i.to_string(),
+                    Data::Empty => String::new(),
+                    other => format!("{other:?}"),
+                })
+                .collect()
+        })
+        .collect()
+}
