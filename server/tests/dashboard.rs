@@ -647,7 +647,8 @@ async fn action_lists_show_an_overdue_dose_and_an_emergency_referral_pushed_by_a
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn anc_behind_lists_women_with_an_overdue_contact_as_of_today() {
+async fn anc_behind_lists_women_with_a_contact_overdue_or_missed_as_of_today() {
+    use ilp_store::events::VisitInput;
     use ilp_store::input::{HouseholdInput, PersonInput};
     let demo = Demo::start().await;
     let kader = demo.username("kader").await;
@@ -664,10 +665,11 @@ async fn anc_behind_lists_women_with_an_overdue_contact_as_of_today() {
                 .id)
         })
         .unwrap();
-    // Two pregnant women: one at 33 weeks, behind on K4 (due before week 31); one at 27 weeks,
-    // in K4's window but not yet due: she is not behind.
+    // Three pregnant women: at 33 weeks with K1..K3 made, behind on K4 (due before week 31); at
+    // 27 weeks with K1..K3 made, in K4's window but not yet due: not behind; at 15 weeks with no
+    // contact: K1 (a doctor's, by week 13) missed.
     let weeks = |n: i64| time::Duration::days(7 * n);
-    let (behind_hpht, on_time_hpht) = (today - weeks(33), today - weeks(27));
+    let ago = |n: i64| Timestamp::from_millis(now.millis() - 7 * n * 86_400_000);
     let ctx = ilp_store::WriteCtx { user, now, today };
     let woman = |name: &str| PersonInput {
         name: Some(name.into()),
@@ -689,16 +691,48 @@ async fn anc_behind_lists_women_with_an_overdue_contact_as_of_today() {
                     healthy_latrine: None,
                     notes: None,
                 },
-                &[woman("Ibu Uji Terlambat"), woman("Ibu Uji Tepat Waktu")],
+                &[
+                    woman("Ibu Uji Terlambat"),
+                    woman("Ibu Uji Tepat Waktu"),
+                    woman("Ibu Uji Terlewat"),
+                ],
             )
         })
         .unwrap();
-    store
-        .write(&ctx, |w| {
-            ilp_store::pregnancies::register(w, reg.members[0], Some(behind_hpht), None)?;
-            ilp_store::pregnancies::register(w, reg.members[1], Some(on_time_hpht), None)
-        })
-        .unwrap();
+    let [behind, on_time, missed] = [reg.members[0], reg.members[1], reg.members[2]];
+    let (behind_hpht, missed_hpht) = (today - weeks(33), today - weeks(15));
+    for (person, at_weeks) in [(behind, 33), (on_time, 27), (missed, 15)] {
+        store
+            .write(&ctx, |w| {
+                let p = ilp_store::pregnancies::register(
+                    w,
+                    person,
+                    Some(today - weeks(at_weeks)),
+                    None,
+                )?;
+                if at_weeks > 25 {
+                    // K1 with a doctor in week 8, K2 in week 15, K3 in week 22.
+                    for (week, by_doctor) in [(8, true), (15, false), (22, false)] {
+                        ilp_store::events::record_visit(
+                            w,
+                            &VisitInput {
+                                pregnancy: Some(p),
+                                ..VisitInput::new(
+                                    person,
+                                    ago(at_weeks - week),
+                                    ilp_model::VisitKind::Anc {
+                                        contact: None,
+                                        by_doctor,
+                                    },
+                                )
+                            },
+                        )?;
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
     push_pending(&demo, &store, &token, device).await;
 
     let supervisor = demo.username("supervisor").await;
@@ -717,26 +751,6 @@ async fn anc_behind_lists_women_with_an_overdue_contact_as_of_today() {
     assert!(!anc.contains("data-indicator"), "not a coverage row's side");
     assert!(anc.contains(&format!(r#"data-as-of="{today}""#)), "{anc}");
     assert!(anc.contains(&format!("per hari ini ({today})")), "{anc}");
-    let since = behind_hpht + weeks(31);
-    let row = anc
-        .split(&format!(r#"data-id="{}""#, reg.members[0]))
-        .nth(1)
-        .expect("the woman behind on K4 is listed")
-        .split("</tr>")
-        .next()
-        .unwrap();
-    assert!(
-        row.contains(&format!(r#"data-testid="list-what">K4 (sejak {since})<"#)),
-        "{row}"
-    );
-    assert!(
-        row.contains(&format!(r#"data-testid="list-due">{since}<"#)),
-        "{row}"
-    );
-    assert!(
-        !anc.contains(&reg.members[1].to_string()),
-        "a woman not yet due is not behind"
-    );
     // Overdue immunizations say so too.
     let imm = page
         .split(r#"id="list-overdue_immunizations""#)
@@ -744,7 +758,7 @@ async fn anc_behind_lists_women_with_an_overdue_contact_as_of_today() {
         .unwrap();
     assert!(imm.contains(&format!(r#"data-as-of="{today}""#)));
 
-    // Exported for a past month: the file is as of today, says so, and names no month.
+    // The whole list, exported for a past month: as of today, saying so, naming no month.
     let past = month_text(today - time::Duration::days(40));
     let (status, headers, xlsx) = demo
         .get(
@@ -767,13 +781,23 @@ async fn anc_behind_lists_women_with_an_overdue_contact_as_of_today() {
     );
     assert_eq!(rows[2][0], "Dibuat");
     assert!(rows.iter().all(|r| r[0] != "Bulan"), "{rows:?}");
-    let listed = rows
-        .iter()
-        .find(|r| r[0] == reg.members[0].to_string())
-        .expect("her row");
-    assert_eq!(listed[5], format!("K4 (sejak {since})"));
-    assert_eq!(listed[6], since.to_string());
-    assert!(rows.iter().all(|r| r[0] != reg.members[1].to_string()));
+    let row_of = |p: ilp_model::PersonId| rows.iter().find(|r| r[0] == p.to_string());
+    let since = behind_hpht + weeks(31);
+    let r = row_of(behind).expect("the woman behind on K4");
+    assert_eq!(r[5], format!("K4 (terlambat, sejak {since})"));
+    assert_eq!(r[6], since.to_string());
+    let since = missed_hpht + weeks(13);
+    let r = row_of(missed).expect("the woman who missed K1");
+    assert_eq!(r[5], format!("K1 (dokter) (terlewat, sejak {since})"));
+    assert_eq!(r[6], since.to_string());
+    assert!(
+        row_of(on_time).is_none(),
+        "a woman not yet due is not behind"
+    );
+    // The page lists the same women (its first rows, the longest behind first).
+    let on_page = anc.matches(r#"data-testid="list-row""#).count();
+    let listed = rows.iter().skip_while(|r| r[0] != "id").skip(1);
+    assert_eq!(on_page, listed.filter(|r| !r[0].is_empty()).count().min(5));
     let (status, csv) = demo
         .get_text(
             &format!(

@@ -1,15 +1,17 @@
 //! The action lists read from the replica's due items (`due_items::open_in_rts`, the worklist's
-//! own read: the server computes no schedule): immunization doses overdue, and pregnant women
-//! behind on ANC (a contact K1..K6 whose due date has passed while its window is still open).
-//! Both are as of today, whatever month the page shows: due items describe today, so the page
-//! and the export say "per hari ini" and give the date instead of the month.
+//! own read, and `Store::due_items_of`, a person's whole card: the server computes no schedule):
+//! immunization doses overdue, and pregnant women behind on ANC (a contact K1..K6 of the current
+//! pregnancy whose due date has passed: still open, or its window closed unmet). Both are as of
+//! today, whatever month the page shows: due items describe today, so the page and the export say
+//! "per hari ini" and give the date instead of the month.
 
 use super::Ctx;
 use super::Fail;
 use super::i18n::Lang;
 use super::lists::{PersonLine, persons};
+use ilp_model::{PersonId, PregnancyId};
 use ilp_rules::due::{DueKind, DueStatus, antigen_label};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use time::{Date, Duration};
 
 /// What the two lists say about their date, on the page and in the export.
@@ -27,13 +29,15 @@ pub struct OverdueDose {
     pub due: Date,
 }
 
-/// One ANC contact overdue today.
+/// One ANC contact a woman is behind on today.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AncContactOverdue {
     /// `K4`, or `K5 (dokter)` for a doctor's contact.
     pub contact: String,
-    /// The first day it is overdue: the day after its due date.
+    /// The first day she was behind on it: the day after its due date.
     pub since: Date,
+    /// Its window closed without it (missed), rather than still open (overdue: it can be done).
+    pub missed: bool,
 }
 
 /// A pregnant woman with the ANC contacts she is behind on today, oldest first.
@@ -53,12 +57,20 @@ impl AncBehind {
             .unwrap_or(Date::MIN)
     }
 
-    /// The contacts with their dates, as one cell: `K4 (sejak 2026-10-02); K5 (dokter) (...)`.
+    /// The contacts with their state and dates, as one cell:
+    /// `K1 (dokter) (terlewat, sejak 2026-04-02); K4 (terlambat, sejak 2026-10-02)`.
     pub fn contacts_text(&self, lang: Lang) -> String {
         let since = lang.t(("sejak", "since"));
         self.contacts
             .iter()
-            .map(|c| format!("{} ({since} {})", c.contact, c.since))
+            .map(|c| {
+                let state = lang.t(if c.missed {
+                    ("terlewat", "missed")
+                } else {
+                    ("terlambat", "overdue")
+                });
+                format!("{} ({state}, {since} {})", c.contact, c.since)
+            })
             .collect::<Vec<_>>()
             .join("; ")
     }
@@ -118,47 +130,68 @@ pub(super) fn immunizations(ctx: &Ctx, lang: Lang) -> Result<Vec<OverdueDose>, F
     Ok(out)
 }
 
-/// Pregnant women of the area's RTs with an ANC contact overdue today (its due date passed, its
-/// window still open: a woman not yet due for a contact is not behind on it); the longest behind
-/// first. A contact whose window closed unmet is missed, no longer open, and not listed.
+/// Pregnant women of the area's RTs behind on ANC today: a contact of her current pregnancy (one
+/// with an ANC window open today) whose due date has passed, still open (overdue) or closed unmet
+/// (missed); a woman not yet due for a contact is not behind on it. The longest behind first.
 pub(super) fn anc_behind(ctx: &Ctx, lang: Lang) -> Result<Vec<AncBehind>, Fail> {
-    let (items, who) = overdue_items(ctx, |k| matches!(k, DueKind::Anc { .. }))?;
-    let mut by_person: HashMap<uuid::Uuid, AncBehind> = HashMap::new();
-    for i in &items {
-        let DueKind::Anc {
-            contact, by_doctor, ..
-        } = i.kind
-        else {
-            continue;
-        };
-        let Some(person) = who.get(&i.person.0) else {
-            continue;
-        };
-        let label = if by_doctor {
-            format!("K{contact} ({})", lang.t(("dokter", "doctor")))
-        } else {
-            format!("K{contact}")
-        };
-        by_person
-            .entry(i.person.0)
-            .or_insert_with(|| AncBehind {
-                person: person.clone(),
-                contacts: Vec::new(),
-            })
-            .contacts
-            .push(AncContactOverdue {
-                contact: label,
-                since: i.window.due + Duration::days(1),
-            });
+    ctx.store.refresh_due_items(ctx.today)?;
+    let open = ctx
+        .store
+        .read(|c| ilp_store::due_items::open_in_rts(c, &ctx.choice.rts, ctx.today))?;
+    // The current pregnancies: those with an ANC window open today (a pregnancy with an outcome
+    // has none left open).
+    let mut current: HashMap<PersonId, HashSet<PregnancyId>> = HashMap::new();
+    for s in &open.items {
+        if let DueKind::Anc { pregnancy, .. } = s.item.kind {
+            current.entry(s.item.person).or_default().insert(pregnancy);
+        }
     }
-    let mut out: Vec<AncBehind> = by_person
-        .into_values()
-        .map(|mut a| {
-            a.contacts
-                .sort_by(|x, y| (x.since, &x.contact).cmp(&(y.since, &y.contact)));
-            a
-        })
-        .collect();
+    let ids: Vec<uuid::Uuid> = current.keys().map(|p| p.0).collect();
+    let who = persons(ctx, &ids)?;
+    let mut out = Vec::new();
+    for (person, pregnancies) in current {
+        let Some(line) = who.get(&person.0) else {
+            continue;
+        };
+        // Her whole card: open items only would leave out the contacts she missed.
+        let mut contacts: Vec<AncContactOverdue> = ctx
+            .store
+            .due_items_of(person, ctx.today)?
+            .into_iter()
+            .filter_map(|i| {
+                let DueKind::Anc {
+                    pregnancy,
+                    contact,
+                    by_doctor,
+                } = i.kind
+                else {
+                    return None;
+                };
+                let missed = match i.status(ctx.today) {
+                    DueStatus::Overdue => false,
+                    DueStatus::Missed => true,
+                    _ => return None,
+                };
+                pregnancies.contains(&pregnancy).then(|| AncContactOverdue {
+                    contact: if by_doctor {
+                        format!("K{contact} ({})", lang.t(("dokter", "doctor")))
+                    } else {
+                        format!("K{contact}")
+                    },
+                    since: i.window.due + Duration::days(1),
+                    missed,
+                })
+            })
+            .collect();
+        if contacts.is_empty() {
+            continue;
+        }
+        contacts.sort_by(|x, y| (x.since, &x.contact).cmp(&(y.since, &y.contact)));
+        out.push(AncBehind {
+            person: line.clone(),
+            contacts,
+        });
+    }
     out.sort_by(|a, b| {
         (a.since(), &a.person.name, &a.person.id).cmp(&(b.since(), &b.person.name, &b.person.id))
     });
