@@ -10,7 +10,9 @@ ensure_demo_server() {
     local households="${1:-40}" repo target dir port
     repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
     target="${CARGO_TARGET_DIR:-${ILP_TOOLS_DIR:-$HOME/.cache/ilp-tools}/cargo-target}"
-    CARGO_TARGET_DIR="$target" cargo build -q --release -p ilp-server --manifest-path "$repo/Cargo.toml"
+    # `|| return 1`: called as `ensure_demo_server || fail`, errexit is off inside, and a failed
+    # build would otherwise test the release binary an older commit left in the shared target.
+    CARGO_TARGET_DIR="$target" cargo build -q --release -p ilp-server --manifest-path "$repo/Cargo.toml" || return 1
     dir="$(mktemp -d /tmp/ilp-demo-server.XXXXXX)"
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     "$target/release/ilp-server" demo --data-dir "$dir/data" --port "$port" --households "$households" >"$dir/out" 2>&1 &
