@@ -44,8 +44,10 @@ pub fn worklist(s: &Session, user: &User, date: Date, csv: bool) -> CliResult {
                     let info = list.households.get(&h);
                     (
                         h.to_string(),
-                        info.and_then(|i| i.head_name.clone()).unwrap_or_default(),
-                        info.and_then(|i| i.address.clone()).unwrap_or_default(),
+                        info.and_then(|i| i.head_name)
+                            .unwrap_or_default()
+                            .to_owned(),
+                        info.and_then(|i| i.address).unwrap_or_default().to_owned(),
                     )
                 }
                 StopKey::Person(_) => (String::new(), String::new(), String::new()),
@@ -60,8 +62,9 @@ pub fn worklist(s: &Session, user: &User, date: Date, csv: bool) -> CliResult {
                     address.clone(),
                     item.person.to_string(),
                     person
-                        .and_then(|p| p.name.clone())
-                        .unwrap_or_else(|| "(tanpa nama)".into()),
+                        .and_then(|p| p.name)
+                        .unwrap_or("(tanpa nama)")
+                        .to_owned(),
                     person
                         .map(|p| age_label(p.birth.as_ref(), date))
                         .unwrap_or_default(),

@@ -7,7 +7,7 @@ use crate::{IlpCore, forms, now};
 use ilp_model::{AreaId, Person, PersonId, PosyanduId};
 use ilp_rules::due::{DueItem, DueStatus};
 use ilp_rules::worklist::{Priority, StopKey};
-use ilp_store::worklist::PersonLabel;
+use ilp_store::worklist::PersonLabels;
 use ilp_store::{areas, persons};
 use std::collections::HashMap;
 use time::Date;
@@ -238,8 +238,8 @@ impl IlpCore {
                                 StopKey::Household(h) => Some(h.to_string()),
                                 StopKey::Person(_) => None,
                             },
-                            address: household.and_then(|h| h.address.clone()),
-                            head_name: household.and_then(|h| h.head_name.clone()),
+                            address: household.and_then(|h| h.address.map(str::to_owned)),
+                            head_name: household.and_then(|h| h.head_name.map(str::to_owned)),
                             lat: s.gps.map(|g| g.lat),
                             lon: s.gps.map(|g| g.lon),
                             priority: s.priority.code().into(),
@@ -326,16 +326,11 @@ impl IlpCore {
     }
 }
 
-fn entry<S: std::hash::BuildHasher>(
-    persons: &HashMap<PersonId, PersonLabel, S>,
-    item: &DueItem,
-    priority: Priority,
-    today: Date,
-) -> WorklistEntry {
+fn entry(persons: &PersonLabels, item: &DueItem, priority: Priority, today: Date) -> WorklistEntry {
     let person = persons.get(&item.person);
     WorklistEntry {
         person_name: person
-            .and_then(|p| p.name.clone())
+            .and_then(|p| p.name.map(str::to_owned))
             .unwrap_or_else(|| "(tanpa nama)".into()),
         age_label: person
             .and_then(|p| p.birth)

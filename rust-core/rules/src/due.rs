@@ -118,35 +118,53 @@ impl DueKind {
     /// store can replace a person's items and a worklist can hold each exactly once. The key holds
     /// the whole kind ([`DueKind::from_key`] reads it back), so the store keeps no other copy.
     pub fn key(&self) -> String {
+        let mut key = String::new();
+        self.write_key(&mut key).expect("writing to a String");
+        key
+    }
+
+    /// Writes [`DueKind::key`] to `w`.
+    pub fn write_key(&self, w: &mut impl std::fmt::Write) -> std::fmt::Result {
         match self {
-            DueKind::Immunization { antigen, dose } => format!("imm:{}:{dose}", antigen.code()),
+            DueKind::Immunization { antigen, dose } => write!(w, "imm:{}:{dose}", antigen.code()),
             DueKind::Bias {
                 antigen,
                 dose,
                 grade,
-            } => format!("bias:{}:{dose}:{grade}", antigen.code()),
+            } => write!(w, "bias:{}:{dose}:{grade}", antigen.code()),
             DueKind::Anc {
                 pregnancy,
                 contact,
                 by_doctor,
             } => {
                 if *by_doctor {
-                    format!("anc:{pregnancy}:{contact}:dokter")
+                    write!(w, "anc:{pregnancy}:{contact}:dokter")
                 } else {
-                    format!("anc:{pregnancy}:{contact}")
+                    write!(w, "anc:{pregnancy}:{contact}")
                 }
             }
-            DueKind::Kf { pregnancy, number } => format!("kf:{pregnancy}:{number}"),
-            DueKind::Kn { number } => format!("kn:{number}"),
-            DueKind::Weighing { month } => format!("weigh:{month}"),
-            DueKind::VitaminA { round } => format!("vita:{round}"),
-            DueKind::PtmScreening { year } => format!("ptm:{year}"),
-            DueKind::ElderlyScreening { year } => format!("lansia:{year}"),
+            DueKind::Kf { pregnancy, number } => write!(w, "kf:{pregnancy}:{number}"),
+            DueKind::Kn { number } => write!(w, "kn:{number}"),
+            DueKind::Weighing { month } => write!(w, "weigh:{month}"),
+            DueKind::VitaminA { round } => write!(w, "vita:{round}"),
+            DueKind::PtmScreening { year } => write!(w, "ptm:{year}"),
+            DueKind::ElderlyScreening { year } => write!(w, "lansia:{year}"),
             DueKind::ConditionFollowUp { condition, month } => {
-                format!("cond:{}:{month}", condition.code())
+                write!(w, "cond:{}:{month}", condition.code())
             }
-            DueKind::DangerSignFollowUp { event } => format!("danger:{event}"),
-            DueKind::ReferralFollowUp { event } => format!("referral:{event}"),
+            DueKind::DangerSignFollowUp { event } => write!(w, "danger:{event}"),
+            DueKind::ReferralFollowUp { event } => write!(w, "referral:{event}"),
+        }
+    }
+
+    /// Orders two kinds as their keys order ([`DueKind::key`]), without allocating for keys of
+    /// ordinary length (a worklist breaks ties between a person's items with it).
+    pub fn cmp_keys(&self, other: &DueKind) -> std::cmp::Ordering {
+        let (mut a, mut b) = (KeyBuf::default(), KeyBuf::default());
+        if self.write_key(&mut a).is_ok() && other.write_key(&mut b).is_ok() {
+            a.as_bytes().cmp(b.as_bytes())
+        } else {
+            self.key().cmp(&other.key())
         }
     }
 
@@ -320,6 +338,39 @@ pub fn antigen_label(a: &Antigen) -> &str {
     }
 }
 
+/// A key written on the stack; writing fails when it does not fit (the caller then allocates).
+struct KeyBuf {
+    buf: [u8; 96],
+    len: usize,
+}
+
+impl Default for KeyBuf {
+    fn default() -> Self {
+        Self {
+            buf: [0; 96],
+            len: 0,
+        }
+    }
+}
+
+impl KeyBuf {
+    fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl std::fmt::Write for KeyBuf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        if end > self.buf.len() {
+            return Err(std::fmt::Error);
+        }
+        self.buf[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
 /// Which rule table (and version) produced an item, so a supervisor can tell which schedule a
 /// number follows after a table changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -490,8 +541,24 @@ mod tests {
             DueKind::DangerSignFollowUp { event: e },
             DueKind::ReferralFollowUp { event: e },
         ];
-        for k in kinds {
+        for k in &kinds {
             assert_eq!(DueKind::from_key(&k.key()), Some(k.clone()), "{}", k.key());
+        }
+        // Keys compare without allocating as their texts do, a key too long for the stack too.
+        let long = DueKind::Immunization {
+            antigen: Antigen::Other("x".repeat(120)),
+            dose: 1,
+        };
+        for a in kinds.iter().chain([&long]) {
+            for b in kinds.iter().chain([&long]) {
+                assert_eq!(
+                    a.cmp_keys(b),
+                    a.key().cmp(&b.key()),
+                    "{} {}",
+                    a.key(),
+                    b.key()
+                );
+            }
         }
         for bad in [
             "",

@@ -33,28 +33,210 @@ pub struct StoredDueItem {
     pub rt: Option<AreaId>,
 }
 
-/// A person as a worklist row shows them.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PersonLabel {
+/// A person as a worklist row shows them (borrowed from the list's [`PersonLabels`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PersonLabel<'a> {
     /// The name, or the description of an unidentified person.
-    pub name: Option<String>,
+    pub name: Option<&'a str>,
     pub birth: Option<BirthDate>,
 }
 
-/// A household as a worklist stop shows it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StopHousehold {
-    pub address: Option<String>,
-    pub head_name: Option<String>,
+/// A household as a worklist stop shows it (borrowed from the list's [`HouseholdLabels`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StopHousehold<'a> {
+    pub address: Option<&'a str>,
+    pub head_name: Option<&'a str>,
     pub gps: Option<GeoPoint>,
+}
+
+/// Where one label's text lies in its [`Texts`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+/// The texts of many labels in one buffer. A bidan's list shows thousands of names and
+/// addresses: one allocation for all of them instead of one each (the allocator took about a
+/// quarter of a large worklist's time, most of it for these small strings).
+#[derive(Clone, Debug, Default)]
+struct Texts(String);
+
+impl Texts {
+    fn push(&mut self, text: Option<&str>) -> Option<Span> {
+        let text = text?;
+        let start = self.0.len();
+        self.0.push_str(text);
+        Some(Span {
+            start: start as u32,
+            len: text.len() as u32,
+        })
+    }
+
+    fn get(&self, span: Option<Span>) -> Option<&str> {
+        let s = span?;
+        Some(&self.0[s.start as usize..(s.start + s.len) as usize])
+    }
+
+    /// Appends `other`'s texts; returns the offset its spans move by.
+    fn append(&mut self, other: &Texts) -> u32 {
+        let offset = self.0.len() as u32;
+        self.0.push_str(&other.0);
+        offset
+    }
+}
+
+fn moved(span: Option<Span>, by: u32) -> Option<Span> {
+    span.map(|s| Span {
+        start: s.start + by,
+        len: s.len,
+    })
+}
+
+/// The persons of a worklist as its rows show them, by id.
+#[derive(Clone, Debug, Default)]
+pub struct PersonLabels {
+    texts: Texts,
+    by_id: FxHashMap<PersonId, (Option<Span>, Option<BirthDate>)>,
+}
+
+impl PersonLabels {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            texts: Texts(String::with_capacity(n * 16)),
+            by_id: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+        }
+    }
+
+    fn insert(&mut self, id: PersonId, name: Option<&str>, birth: Option<BirthDate>) {
+        let name = self.texts.push(name);
+        self.by_id.insert(id, (name, birth));
+    }
+
+    pub fn get(&self, id: &PersonId) -> Option<PersonLabel<'_>> {
+        self.by_id.get(id).map(|(name, birth)| PersonLabel {
+            name: self.texts.get(*name),
+            birth: *birth,
+        })
+    }
+
+    pub fn contains_key(&self, id: &PersonId) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (PersonId, PersonLabel<'_>)> {
+        self.by_id
+            .keys()
+            .map(|id| (*id, self.get(id).expect("listed")))
+    }
+
+    /// Adds the persons of another list (of other RTs).
+    pub fn extend(&mut self, other: PersonLabels) {
+        let by = self.texts.append(&other.texts);
+        self.by_id.reserve(other.by_id.len());
+        for (id, (name, birth)) in other.by_id {
+            self.by_id.insert(id, (moved(name, by), birth));
+        }
+    }
+}
+
+impl PartialEq for PersonLabels {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().all(|(id, l)| other.get(&id) == Some(l))
+    }
+}
+
+/// The households of a worklist as its stops show them, by id.
+#[derive(Clone, Debug, Default)]
+pub struct HouseholdLabels {
+    texts: Texts,
+    by_id: FxHashMap<HouseholdId, (Option<Span>, Option<Span>, Option<GeoPoint>)>,
+}
+
+impl HouseholdLabels {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            texts: Texts(String::with_capacity(n * 48)),
+            by_id: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+        }
+    }
+
+    fn insert(
+        &mut self,
+        id: HouseholdId,
+        address: Option<&str>,
+        head_name: Option<&str>,
+        gps: Option<GeoPoint>,
+    ) {
+        let address = self.texts.push(address);
+        let head_name = self.texts.push(head_name);
+        self.by_id.insert(id, (address, head_name, gps));
+    }
+
+    pub fn get(&self, id: &HouseholdId) -> Option<StopHousehold<'_>> {
+        self.by_id
+            .get(id)
+            .map(|(address, head_name, gps)| StopHousehold {
+                address: self.texts.get(*address),
+                head_name: self.texts.get(*head_name),
+                gps: *gps,
+            })
+    }
+
+    /// Where a household is, when known.
+    pub fn gps(&self, id: &HouseholdId) -> Option<GeoPoint> {
+        self.by_id.get(id).and_then(|h| h.2)
+    }
+
+    pub fn contains_key(&self, id: &HouseholdId) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (HouseholdId, StopHousehold<'_>)> {
+        self.by_id
+            .keys()
+            .map(|id| (*id, self.get(id).expect("listed")))
+    }
+
+    /// Adds the households of another list (of other RTs).
+    pub fn extend(&mut self, other: HouseholdLabels) {
+        let by = self.texts.append(&other.texts);
+        self.by_id.reserve(other.by_id.len());
+        for (id, (address, head_name, gps)) in other.by_id {
+            self.by_id
+                .insert(id, (moved(address, by), moved(head_name, by), gps));
+        }
+    }
+}
+
+impl PartialEq for HouseholdLabels {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().all(|(id, h)| other.get(&id) == Some(h))
+    }
 }
 
 /// The open items of some RTs with what their rows show of persons and households.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OpenItems {
     pub items: Vec<StoredDueItem>,
-    pub persons: FxHashMap<PersonId, PersonLabel>,
-    pub households: FxHashMap<HouseholdId, StopHousehold>,
+    pub persons: PersonLabels,
+    pub households: HouseholdLabels,
 }
 
 /// Where a person lives, as their items carry it.
@@ -472,111 +654,149 @@ fn day(i: usize, v: i32) -> rusqlite::Result<Date> {
 }
 
 /// The items of the given RTs that are open on `today` (window opened, not closed, not done),
-/// with the persons and households they belong to: one covering-index range per RT. Ids, table
-/// references and labels repeat across rows, so each is parsed once.
+/// with the persons and households they belong to: one covering-index range per RT.
 pub fn open_in_rts(conn: &Connection, rts: &[AreaId], today: Date) -> Result<OpenItems> {
-    let today_day = today.to_julian_day();
-    let mut stmt = conn.prepare_cached(
-        "SELECT person_id, item_key, household_id, earliest, due, latest, closes_as, high_risk, rule_table,
-                person_name, birth_date, birth_estimated, head_name, address, lat, lon
-         FROM due_item INDEXED BY due_item_open
-         WHERE rt_id = ?1 AND earliest <= ?2 AND (latest IS NULL OR latest >= ?2)",
-    )?;
-    // Sized for a typical RT (about 120 open items of 80 persons in 30 households), so the
-    // maps do not grow step by step.
-    let mut out = OpenItems {
-        items: Vec::with_capacity(rts.len() * 128),
-        persons: FxHashMap::with_capacity_and_hasher(rts.len() * 80, Default::default()),
-        households: FxHashMap::with_capacity_and_hasher(rts.len() * 32, Default::default()),
-    };
-    // Row texts are hashed once per row and never leave the process: a fast hasher is enough.
-    let mut person_ids: FxHashMap<[u8; 36], PersonId> =
-        FxHashMap::with_capacity_and_hasher(rts.len() * 80, Default::default());
-    let mut household_ids: FxHashMap<[u8; 36], HouseholdId> =
-        FxHashMap::with_capacity_and_hasher(rts.len() * 32, Default::default());
-    let id_key = |b: &[u8], i: usize| -> rusqlite::Result<[u8; 36]> {
-        b.try_into().map_err(|_| bad::<()>(i, "bad id")(()))
-    };
-    let mut tables: FxHashMap<Vec<u8>, TableRef> = FxHashMap::default();
-    let mut kinds: FxHashMap<Vec<u8>, DueKind> = FxHashMap::default();
+    let mut reader = OpenItemReader::new(conn, rts.len(), today)?;
+    let mut items = Vec::with_capacity(rts.len() * 128);
     for rt in rts {
-        let mut rows = stmt.query(params![rt.to_string(), today_day])?;
+        reader.read_rt(*rt, &mut items)?;
+    }
+    let (persons, households) = reader.finish();
+    Ok(OpenItems {
+        items,
+        persons,
+        households,
+    })
+}
+
+/// Reads the open items of RTs one RT at a time (the worklist builds each RT's part as soon as
+/// it is read). Ids, table references, item keys and labels repeat across rows, so each is
+/// parsed once per reader.
+pub(crate) struct OpenItemReader<'c> {
+    stmt: rusqlite::CachedStatement<'c>,
+    today: i32,
+    persons: PersonLabels,
+    households: HouseholdLabels,
+    // Row texts are hashed once per row and never leave the process: a fast hasher is enough.
+    person_ids: FxHashMap<[u8; 36], PersonId>,
+    household_ids: FxHashMap<[u8; 36], HouseholdId>,
+    tables: FxHashMap<Vec<u8>, TableRef>,
+    kinds: FxHashMap<Vec<u8>, DueKind>,
+}
+
+impl<'c> OpenItemReader<'c> {
+    /// A reader for about `rts` RTs (the maps are sized for a typical RT, about 120 open items
+    /// of 80 persons in 30 households, so they do not grow step by step).
+    pub(crate) fn new(conn: &'c Connection, rts: usize, today: Date) -> Result<Self> {
+        let stmt = conn.prepare_cached(
+            "SELECT person_id, item_key, household_id, earliest, due, latest, closes_as, high_risk, rule_table,
+                    person_name, birth_date, birth_estimated, head_name, address, lat, lon
+             FROM due_item INDEXED BY due_item_open
+             WHERE rt_id = ?1 AND earliest <= ?2 AND (latest IS NULL OR latest >= ?2)",
+        )?;
+        Ok(Self {
+            stmt,
+            today: today.to_julian_day(),
+            persons: PersonLabels::with_capacity(rts * 80),
+            households: HouseholdLabels::with_capacity(rts * 32),
+            person_ids: FxHashMap::with_capacity_and_hasher(rts * 80, Default::default()),
+            household_ids: FxHashMap::with_capacity_and_hasher(rts * 32, Default::default()),
+            tables: FxHashMap::default(),
+            kinds: FxHashMap::default(),
+        })
+    }
+
+    /// Where a household read so far is, when known.
+    pub(crate) fn gps(&self, h: &HouseholdId) -> Option<GeoPoint> {
+        self.households.gps(h)
+    }
+
+    /// The labels of every person and household read so far.
+    pub(crate) fn finish(self) -> (PersonLabels, HouseholdLabels) {
+        (self.persons, self.households)
+    }
+
+    /// Appends the open items of `rt` to `out`.
+    pub(crate) fn read_rt(&mut self, rt: AreaId, out: &mut Vec<StoredDueItem>) -> Result<()> {
+        let id_key = |b: &[u8], i: usize| -> rusqlite::Result<[u8; 36]> {
+            b.try_into().map_err(|_| bad::<()>(i, "bad id")(()))
+        };
+        let mut rt_text = [0u8; 36];
+        let rt_text: &str = rt.0.hyphenated().encode_lower(&mut rt_text);
+        let mut rows = self.stmt.query(params![rt_text, self.today])?;
         while let Some(r) = rows.next()? {
             let person_text = id_key(r.get_ref(0)?.as_bytes()?, 0)?;
-            let person = match person_ids.get(&person_text) {
+            let person = match self.person_ids.get(&person_text) {
                 Some(p) => *p,
                 None => {
                     let p: PersonId = std::str::from_utf8(&person_text)
                         .ok()
                         .and_then(|t| t.parse().ok())
                         .ok_or_else(|| bad::<()>(0, "bad id")(()))?;
-                    person_ids.insert(person_text, p);
+                    self.person_ids.insert(person_text, p);
                     let birth: Option<i32> = r.get(10)?;
-                    out.persons.insert(
-                        p,
-                        PersonLabel {
-                            name: r.get(9)?,
-                            birth: birth
-                                .map(|b| {
-                                    Ok::<_, rusqlite::Error>(BirthDate {
-                                        date: day(10, b)?,
-                                        estimated: r.get(11)?,
-                                    })
-                                })
-                                .transpose()?,
-                        },
-                    );
+                    let birth = birth
+                        .map(|b| {
+                            Ok::<_, rusqlite::Error>(BirthDate {
+                                date: day(10, b)?,
+                                estimated: r.get(11)?,
+                            })
+                        })
+                        .transpose()?;
+                    self.persons
+                        .insert(p, r.get_ref(9)?.as_str_or_null()?, birth);
                     p
                 }
             };
             let household = match r.get_ref(2)?.as_bytes_or_null()? {
                 None => None,
-                Some(text) => Some(match household_ids.get(&id_key(text, 2)?) {
-                    Some(h) => *h,
-                    None => {
-                        let h: HouseholdId = std::str::from_utf8(text)
-                            .ok()
-                            .and_then(|t| t.parse().ok())
-                            .ok_or_else(|| bad::<()>(2, "bad id")(()))?;
-                        household_ids.insert(id_key(text, 2)?, h);
-                        let lat: Option<f64> = r.get(14)?;
-                        let lon: Option<f64> = r.get(15)?;
-                        out.households.insert(
-                            h,
-                            StopHousehold {
-                                head_name: r.get(12)?,
-                                address: r.get(13)?,
-                                gps: lat.zip(lon).map(|(lat, lon)| GeoPoint { lat, lon }),
-                            },
-                        );
-                        h
-                    }
-                }),
+                Some(text) => {
+                    let key = id_key(text, 2)?;
+                    Some(match self.household_ids.get(&key) {
+                        Some(h) => *h,
+                        None => {
+                            let h: HouseholdId = std::str::from_utf8(text)
+                                .ok()
+                                .and_then(|t| t.parse().ok())
+                                .ok_or_else(|| bad::<()>(2, "bad id")(()))?;
+                            self.household_ids.insert(key, h);
+                            let lat: Option<f64> = r.get(14)?;
+                            let lon: Option<f64> = r.get(15)?;
+                            self.households.insert(
+                                h,
+                                r.get_ref(13)?.as_str_or_null()?,
+                                r.get_ref(12)?.as_str_or_null()?,
+                                lat.zip(lon).map(|(lat, lon)| GeoPoint { lat, lon }),
+                            );
+                            h
+                        }
+                    })
+                }
             };
             let table_text = r.get_ref(8)?.as_bytes()?;
-            let table = match tables.get(table_text) {
+            let table = match self.tables.get(table_text) {
                 Some(t) => *t,
                 None => {
                     let t = TableRef::parse(&String::from_utf8_lossy(table_text));
-                    tables.insert(table_text.to_vec(), t);
+                    self.tables.insert(table_text.to_vec(), t);
                     t
                 }
             };
             // Most keys repeat across persons ("ptm:2026-01-01", "imm:mr:1"): read each once.
             let key_text = r.get_ref(1)?.as_bytes()?;
-            let kind = match kinds.get(key_text) {
+            let kind = match self.kinds.get(key_text) {
                 Some(k) => k.clone(),
                 None => {
                     let k = std::str::from_utf8(key_text)
                         .ok()
                         .and_then(DueKind::from_key)
                         .ok_or_else(|| bad::<()>(1, "bad item key")(()))?;
-                    kinds.insert(key_text.to_vec(), k.clone());
+                    self.kinds.insert(key_text.to_vec(), k.clone());
                     k
                 }
             };
             let latest: Option<i32> = r.get(5)?;
-            out.items.push(StoredDueItem {
+            out.push(StoredDueItem {
                 item: DueItem {
                     person,
                     kind,
@@ -595,11 +815,11 @@ pub fn open_in_rts(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Ope
                     table,
                 },
                 household,
-                rt: Some(*rt),
+                rt: Some(rt),
             });
         }
+        Ok(())
     }
-    Ok(out)
 }
 
 /// The Posyandu serving each RT.

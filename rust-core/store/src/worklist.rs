@@ -4,7 +4,7 @@
 
 use crate::due_items::{self, StoredDueItem};
 use crate::error::{Result, StoreError};
-use ilp_model::{AreaId, EventPayload, GeoPoint, HouseholdId, Person, PersonId, PosyanduId};
+use ilp_model::{AreaId, EventPayload, HouseholdId, Person, PersonId, PosyanduId};
 use ilp_rules::due::DueItem;
 use ilp_rules::facts::RuleContext;
 use ilp_rules::schedule::ScheduleTables;
@@ -14,15 +14,15 @@ use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 use time::{Date, UtcOffset};
 
-pub use crate::due_items::{PersonLabel, StopHousehold};
+pub use crate::due_items::{HouseholdLabels, PersonLabel, PersonLabels, StopHousehold};
 
 /// The worklist with what its screen shows beside the items.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Worklist {
     pub today: Date,
     pub groups: Vec<RtGroup>,
-    pub persons: FxHashMap<PersonId, PersonLabel>,
-    pub households: FxHashMap<HouseholdId, StopHousehold>,
+    pub persons: PersonLabels,
+    pub households: HouseholdLabels,
 }
 
 impl Worklist {
@@ -50,51 +50,63 @@ impl Worklist {
 const SESSION_LOOKBACK_DAYS: i64 = 35;
 
 /// The worklist of `rts` on `today` from the stored items (the caller refreshes them first): one
-/// covering-index read per RT. Persons expected at their Posyandu's last session who were not
-/// served there have their Posyandu services turned into a home visit due now.
+/// covering-index read per RT, each RT's part of the list built as soon as it is read (an RT's
+/// stops, priorities and walking route depend only on its own items), so the rows never pass
+/// through one large intermediate list. Persons expected at their Posyandu's last session who
+/// were not served there have their Posyandu services turned into a home visit due now.
 pub fn worklist(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Worklist> {
-    let open = due_items::open_in_rts(conn, rts, today)?;
-    let missed = missed_sessions(conn, rts, &open.items, today)?;
-    let gps: FxHashMap<HouseholdId, GeoPoint> = open
-        .households
-        .iter()
-        .filter_map(|(h, s)| s.gps.map(|g| (*h, g)))
-        .collect();
-    let mut items = Vec::with_capacity(open.items.len());
-    for s in open.items {
-        items.push(OpenItem {
-            missed_session: missed.get(&s.item.person).copied(),
-            item: s.item,
-            household: s.household,
-            rt: s.rt,
-        });
+    let sessions = session_days(conn, rts, today)?;
+    let mut reader = due_items::OpenItemReader::new(conn, rts.len(), today)?;
+    let mut rows: Vec<StoredDueItem> = Vec::with_capacity(256);
+    let mut missed: FxHashMap<PersonId, Date> = FxHashMap::default();
+    let mut groups = Vec::with_capacity(rts.len());
+    for (rt, days) in rts.iter().zip(&sessions) {
+        rows.clear();
+        reader.read_rt(*rt, &mut rows)?;
+        missed.clear();
+        for s in &rows {
+            for day in days {
+                if worklist::expected_at_session(&s.item, *day) {
+                    let e = missed.entry(s.item.person).or_insert(*day);
+                    *e = (*e).max(*day);
+                }
+            }
+        }
+        let items: Vec<OpenItem> = rows
+            .drain(..)
+            .map(|s| OpenItem {
+                missed_session: missed.get(&s.item.person).copied(),
+                item: s.item,
+                household: s.household,
+                rt: s.rt,
+            })
+            .collect();
+        groups.extend(worklist::build_with(items, |h| reader.gps(&h), today));
     }
+    worklist::sort_groups(&mut groups);
+    let (persons, households) = reader.finish();
     Ok(Worklist {
         today,
-        groups: worklist::build(items, &gps, today),
-        persons: open.persons,
-        households: open.households,
+        groups,
+        persons,
+        households,
     })
 }
 
-/// Persons of `rts` expected at the last session (before today, or today once a kader ended it
-/// on this device; within the lookback) of a Posyandu serving their RT and not served there: a
-/// Posyandu service whose window held the session day is still open. With that session's date.
-fn missed_sessions(
-    conn: &Connection,
-    rts: &[AreaId],
-    open: &[StoredDueItem],
-    today: Date,
-) -> Result<FxHashMap<PersonId, Date>> {
+/// For each of `rts`, the last session days (before today, or today once a kader ended it on
+/// this device; within the lookback) of the Posyandu serving it: a person of the RT expected
+/// there and not served (a Posyandu service whose window held the day is still open) missed it.
+fn session_days(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Vec<Vec<Date>>> {
     let mut stmt = conn.prepare_cached("SELECT posyandu_id FROM posyandu_rt WHERE rt_id = ?1")?;
-    let mut session_of_rt: HashMap<AreaId, Vec<Date>> = HashMap::new();
     let mut last_day: HashMap<String, Option<Date>> = HashMap::new();
     let from = today - time::Duration::days(SESSION_LOOKBACK_DAYS);
     let yesterday = today - time::Duration::days(1);
+    let mut out = Vec::with_capacity(rts.len());
     for rt in rts {
         let posyandus: Vec<String> = stmt
             .query_map([rt.to_string()], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        let mut days = Vec::new();
         for p in posyandus {
             let day = match last_day.get(&p) {
                 Some(d) => *d,
@@ -109,22 +121,11 @@ fn missed_sessions(
                     d
                 }
             };
-            if let Some(d) = day {
-                session_of_rt.entry(*rt).or_default().push(d);
-            }
+            days.extend(day);
         }
+        out.push(days);
     }
-    let mut missed = FxHashMap::default();
-    for s in open {
-        let Some(rt) = s.rt else { continue };
-        for day in session_of_rt.get(&rt).into_iter().flatten() {
-            if worklist::expected_at_session(&s.item, *day) {
-                let e = missed.entry(s.item.person).or_insert(*day);
-                *e = (*e).max(*day);
-            }
-        }
-    }
-    Ok(missed)
+    Ok(out)
 }
 
 /// One person expected at a Posyandu session.

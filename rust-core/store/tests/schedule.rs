@@ -383,9 +383,10 @@ fn the_worklist_shows_the_household_as_it_is_after_an_edit() {
         let ilp_rules::worklist::StopKey::Household(h) = stop.key else {
             panic!("a household stop")
         };
+        let household = list.households.get(&h).expect("the stop's household");
         (
-            list.households[&h].address.clone(),
-            list.households[&h].head_name.clone(),
+            household.address.map(str::to_owned),
+            household.head_name.map(str::to_owned),
             stop.gps,
         )
     };
@@ -585,4 +586,61 @@ fn visits_are_counted_once_per_visit_by_their_recorder_within_the_range() {
     // Two November visits (each with several events), the October one outside the range.
     assert_eq!(counts.get(&tree.kader.to_string()), Some(&2));
     assert_eq!(counts.len(), 1);
+}
+
+#[test]
+fn a_long_rt_list_read_in_two_halves_equals_one_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("h.db"), Some(key()));
+    let tree = seed_tree(&store);
+    let today = date!(2026 - 11 - 22);
+    let (mother, baby) = register(&store, &tree, (-10.150, 123.630), date!(2026 - 07 - 01));
+    store
+        .write(&ctx(tree.kader), |w| {
+            households::register(
+                w,
+                &HouseholdInput {
+                    address: Some("Jl. Timor Raya".into()),
+                    ..household(tree.rt2, (-10.152, 123.634))
+                },
+                &mother_and_baby(date!(2026 - 09 - 20)),
+            )
+        })
+        .unwrap();
+    // Eight RTs or more are read by two threads, each half into its own labels, then joined:
+    // RT 002 falls in the second half.
+    let mut rts: Vec<ilp_model::AreaId> = (40..47)
+        .map(|b| ilp_model::AreaId::from_random_bytes([b; 16]))
+        .collect();
+    rts.insert(0, tree.rt1);
+    rts.push(tree.rt2);
+    let halves = store.worklist(&rts, today).unwrap();
+    let one = store
+        .read(|c| ilp_store::worklist::worklist(c, &rts, today))
+        .unwrap();
+    assert_eq!(halves, one);
+    assert_eq!(halves.groups.len(), 2);
+    assert_eq!(
+        halves.persons.get(&mother).and_then(|p| p.name),
+        Some("Yohana Fanggidae")
+    );
+    assert_eq!(
+        halves.persons.get(&baby).map(|p| p.birth.map(|b| b.date)),
+        Some(Some(date!(2026 - 07 - 01)))
+    );
+    let addresses: Vec<Option<&str>> = halves
+        .groups
+        .iter()
+        .flat_map(|g| &g.stops)
+        .map(|s| match s.key {
+            ilp_rules::worklist::StopKey::Household(h) => {
+                halves.households.get(&h).unwrap().address
+            }
+            ilp_rules::worklist::StopKey::Person(_) => None,
+        })
+        .collect();
+    assert!(addresses.contains(&Some("Jl. Adisucipto")));
+    assert!(addresses.contains(&Some("Jl. Timor Raya")));
+    assert_eq!(halves.persons.len(), 4);
+    assert_eq!(halves.households.len(), 2);
 }
