@@ -13,8 +13,9 @@ use crate::pregnancies::{self, COLUMNS as PREGNANCY_COLUMNS};
 use ilp_model::{AreaId, Event, Household, HouseholdId, Person, PersonId, PosyanduId, Pregnancy};
 use ilp_rules::facts::{HouseholdFacts, PersonFacts};
 use rusqlite::Connection;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 /// What a coverage table is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,24 +59,125 @@ pub fn household_facts(store: &Store, rts: &[AreaId]) -> Result<Vec<HouseholdFac
         for rt in rts {
             in_area += count_stmt.query_row([rt.to_string()], |r| r.get::<_, i64>(0))?;
         }
-        let (first, last): (Option<i64>, Option<i64>) =
-            conn.query_row("SELECT min(rowid), max(rowid) FROM event", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
+        // Two subqueries: SQLite reads min() or max() alone from the end of the table's b-tree,
+        // but both in one query scanned (and decrypted) the whole event table.
+        let (first, last): (Option<i64>, Option<i64>) = conn.query_row(
+            "SELECT (SELECT min(rowid) FROM event), (SELECT max(rowid) FROM event)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         Ok((total, in_area, first.unwrap_or(0), last.unwrap_or(-1)))
     })?;
     if in_area * 4 <= total {
         return store.read(|c| facts_by_rt(c, rts));
     }
     if last - first <= 10_000 {
-        return store.read(|c| Ok(scan_area(c, rts, first, i64::MAX)?.finish(Vec::new())));
+        return store.read(|c| Ok(scan_area(c, rts, &EventSlices::whole())?.finish(Vec::new())));
     }
-    let mid = first + (last - first) / 2;
+    // The first reader reads the households, persons and pregnancies, the second only which
+    // persons are in the area; then both take slices of the event table until none is left, so
+    // they finish together however the area's events lie in the table.
+    let slices = EventSlices::new(first, last);
     let (area, upper) = store.read_in_two(
-        |c| scan_area(c, rts, first, mid),
-        |c| scan_events(c, |_| true, mid, i64::MAX),
+        |c| scan_area(c, rts, &slices),
+        |c| {
+            let wanted = area_person_keys(c, rts)?;
+            let mut events = EventsByPerson::default();
+            while let Some((from, to)) = slices.next() {
+                scan_events(c, &wanted, from, to, &mut events)?;
+            }
+            Ok(events)
+        },
     )?;
     Ok(area.finish(vec![upper]))
+}
+
+/// The event table's rowids cut into slices that readers take one at a time.
+struct EventSlices {
+    first: i64,
+    last: i64,
+    size: i64,
+    next: AtomicI64,
+}
+
+impl EventSlices {
+    /// About 32 slices: few enough that restarting the scan costs nothing, enough that the
+    /// readers end within a slice of each other.
+    fn new(first: i64, last: i64) -> Self {
+        Self {
+            first,
+            last,
+            size: ((last - first + 32) / 32).max(1),
+            next: AtomicI64::new(0),
+        }
+    }
+
+    /// One slice for the whole table (one reader).
+    fn whole() -> Self {
+        Self {
+            first: i64::MIN,
+            last: i64::MIN,
+            size: 1,
+            next: AtomicI64::new(0),
+        }
+    }
+
+    /// The next slice `[from, to)` not yet taken; the last one runs to the end of the table
+    /// (rows added since the bounds were read are kept too, as one read would).
+    fn next(&self) -> Option<(i64, i64)> {
+        let i = i128::from(self.next.fetch_add(1, Ordering::Relaxed));
+        let (first, last, size) = (
+            i128::from(self.first),
+            i128::from(self.last),
+            i128::from(self.size),
+        );
+        let from = first + i * size;
+        if from > last {
+            return None;
+        }
+        let to = from + size;
+        Some((from as i64, if to > last { i64::MAX } else { to as i64 }))
+    }
+}
+
+/// A person id as its column holds it (36 characters): events are kept or skipped by it before
+/// anything of theirs is parsed.
+type IdText = [u8; 36];
+
+fn id_text(id: uuid::Uuid) -> IdText {
+    let mut out = [0u8; 36];
+    id.hyphenated().encode_lower(&mut out);
+    out
+}
+
+/// The ids of the persons living in `rts` as their columns hold them, read without parsing the
+/// rows (for the second reader, which skips the events of everyone else).
+fn area_person_keys(conn: &Connection, rts: &[AreaId]) -> Result<FxHashSet<IdText>> {
+    let rt_keys: FxHashSet<IdText> = rts.iter().map(|r| id_text(r.0)).collect();
+    let key = |v: rusqlite::types::ValueRef<'_>| -> Option<IdText> {
+        v.as_bytes().ok().and_then(|b| b.try_into().ok())
+    };
+    let mut households = FxHashSet::default();
+    let mut stmt = conn.prepare("SELECT id, rt_id FROM household")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if key(r.get_ref(1)?).is_some_and(|rt| rt_keys.contains(&rt))
+            && let Some(h) = key(r.get_ref(0)?)
+        {
+            households.insert(h);
+        }
+    }
+    let mut persons = FxHashSet::default();
+    let mut stmt = conn.prepare("SELECT id, household_id FROM person")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if key(r.get_ref(1)?).is_some_and(|h| households.contains(&h))
+            && let Some(p) = key(r.get_ref(0)?)
+        {
+            persons.insert(p);
+        }
+    }
+    Ok(persons)
 }
 
 /// How [`household_facts_planned`] reads; both give the same facts (the choice is only speed).
@@ -94,7 +196,7 @@ pub fn household_facts_planned(
 ) -> Result<Vec<HouseholdFacts>> {
     match plan {
         ReadPlan::ByRt => facts_by_rt(conn, rts),
-        ReadPlan::TableScans => Ok(scan_area(conn, rts, 0, i64::MAX)?.finish(Vec::new())),
+        ReadPlan::TableScans => Ok(scan_area(conn, rts, &EventSlices::whole())?.finish(Vec::new())),
     }
 }
 
@@ -149,14 +251,9 @@ struct AreaRows {
     events: EventsByPerson,
 }
 
-/// Whole tables in storage order, kept when in the area; the events with rowids in
-/// `[events_from, events_to)`.
-fn scan_area(
-    conn: &Connection,
-    rts: &[AreaId],
-    events_from: i64,
-    events_to: i64,
-) -> Result<AreaRows> {
+/// Whole tables in storage order, kept when in the area; the events of the slices this reader
+/// takes.
+fn scan_area(conn: &Connection, rts: &[AreaId], slices: &EventSlices) -> Result<AreaRows> {
     let order: FxHashMap<AreaId, usize> = rts.iter().enumerate().map(|(i, r)| (*r, i)).collect();
     let mut households_by_rt: Vec<Vec<Household>> = vec![Vec::new(); rts.len()];
     let mut stmt = conn.prepare(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM household"))?;
@@ -181,12 +278,11 @@ fn scan_area(
             persons_by_rt[*i].push(p);
         }
     }
-    let events = scan_events(
-        conn,
-        |p| rt_of_person.contains_key(p),
-        events_from,
-        events_to,
-    )?;
+    let wanted: FxHashSet<IdText> = rt_of_person.keys().map(|p| id_text(p.0)).collect();
+    let mut events = EventsByPerson::default();
+    while let Some((from, to)) = slices.next() {
+        scan_events(conn, &wanted, from, to, &mut events)?;
+    }
     let mut pregnancies_by_rt: Vec<Vec<Pregnancy>> = vec![Vec::new(); rts.len()];
     let mut stmt = conn.prepare(&format!("SELECT {PREGNANCY_COLUMNS} FROM pregnancy"))?;
     for p in stmt.query_map([], pregnancies::from_row)? {
@@ -221,40 +317,65 @@ impl AreaRows {
                 events_by_rt[*i].insert(person, e);
             }
         }
-        let mut out = Vec::new();
-        for (((mut households, persons), events), pregnancies) in self
+        let mut first: Vec<_> = self
             .households_by_rt
             .into_iter()
             .zip(self.persons_by_rt)
             .zip(events_by_rt)
             .zip(self.pregnancies_by_rt)
-        {
-            households.sort_by_key(|h| h.id);
-            assemble(households, persons, events, pregnancies, &mut out);
-        }
-        out
+            .collect();
+        // Assembling sorts and corrects every member's history: the RTs are independent, so the
+        // second half is assembled by a second thread, then joined in RT order.
+        let second = first.split_off(first.len() / 2);
+        type Rt = (
+            ((Vec<Household>, Vec<Person>), EventsByPerson),
+            Vec<Pregnancy>,
+        );
+        let assemble_all = |parts: Vec<Rt>| {
+            let mut out = Vec::new();
+            for (((mut households, persons), events), pregnancies) in parts {
+                households.sort_by_key(|h| h.id);
+                assemble(households, persons, events, pregnancies, &mut out);
+            }
+            out
+        };
+        std::thread::scope(|s| {
+            let later = s.spawn(|| assemble_all(second));
+            let mut out = assemble_all(first);
+            out.extend(
+                later
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+            out
+        })
     }
 }
 
-/// The events of the persons `wanted` accepts with rowids in `[from, to)`, in one pass in storage
-/// order.
+/// Adds to `out` the events of the persons in `wanted` (by their id's text) with rowids in
+/// `[from, to)`, in one pass in storage order; the others' events are skipped before anything of
+/// theirs is parsed.
 fn scan_events(
     conn: &Connection,
-    wanted: impl Fn(&PersonId) -> bool,
+    wanted: &FxHashSet<IdText>,
     from: i64,
     to: i64,
-) -> Result<EventsByPerson> {
-    let mut out = EventsByPerson::default();
-    let mut stmt = conn.prepare(&format!(
+    out: &mut EventsByPerson,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {EVENT_COLUMNS} FROM event WHERE rowid >= ?1 AND rowid < ?2"
     ))?;
-    for e in stmt.query_map([from, to], event_from_row)? {
-        let e = e?;
-        if wanted(&e.person) {
-            out.entry(e.person).or_default().push(e);
+    let mut rows = stmt.query([from, to])?;
+    while let Some(r) = rows.next()? {
+        let person: Option<IdText> = r.get_ref(1)?.as_bytes()?.try_into().ok();
+        // An id of another length is malformed: parsing it below reports it.
+        if person.is_some_and(|p| !wanted.contains(&p)) {
+            continue;
         }
+        let e = event_from_row(r)?;
+        out.entry(e.person).or_default().push(e);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Builds the household facts of one RT from its rows: merged-away records' events and
@@ -322,6 +443,19 @@ fn assemble(
     }
 }
 
+/// Frees an area's facts in two threads: hundreds of thousands of events and their persons are
+/// freed one by one, which took about a tenth of a large area's coverage on one thread.
+pub(crate) fn drop_in_two(mut facts: Vec<HouseholdFacts>) {
+    if facts.len() < 1_000 {
+        return;
+    }
+    let second = facts.split_off(facts.len() / 2);
+    std::thread::scope(|s| {
+        s.spawn(move || drop(second));
+        drop(facts);
+    });
+}
+
 fn prefixed(alias: &str, columns: &str) -> String {
     columns
         .split(',')
@@ -341,4 +475,28 @@ pub fn household_facts_of(conn: &Connection, id: HouseholdId) -> Result<Househol
         }
     }
     Ok(HouseholdFacts { household, members })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventSlices;
+
+    fn all(slices: &EventSlices) -> Vec<(i64, i64)> {
+        std::iter::from_fn(|| slices.next()).collect()
+    }
+
+    #[test]
+    fn slices_cover_the_table_once_and_the_last_runs_to_its_end() {
+        for (first, last) in [(1, 300_000), (1, 31), (5, 5), (-3, 100), (1, 1_000_003)] {
+            let slices = all(&EventSlices::new(first, last));
+            assert_eq!(slices[0].0, first);
+            assert_eq!(slices.last().unwrap().1, i64::MAX);
+            for w in slices.windows(2) {
+                assert_eq!(w[0].1, w[1].0, "contiguous");
+                assert!(w[0].0 < w[0].1);
+            }
+            assert!(slices.len() <= 32, "{} slices", slices.len());
+        }
+        assert_eq!(all(&EventSlices::whole()), vec![(i64::MIN, i64::MAX)]);
+    }
 }

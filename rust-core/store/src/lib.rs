@@ -441,10 +441,12 @@ impl Store {
     ) -> Result<Vec<ilp_rules::coverage::CoverageTable>> {
         let ctx = self.rule_context(today);
         let facts = coverage::household_facts(self, rts)?;
-        Ok(months
+        let out = months
             .iter()
             .map(|m| ilp_rules::coverage::coverage(&facts, *m, &ctx, tables))
-            .collect())
+            .collect();
+        coverage::drop_in_two(facts);
+        Ok(out)
     }
 
     /// Closes both connections (the app going to the background: iOS kills apps that hold SQLite
