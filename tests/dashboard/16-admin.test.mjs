@@ -14,9 +14,9 @@ export const tests = [
             const page = await login(t, ADMIN);
             await Promise.all([page.waitForURL('**/dashboard/admin/users'), page.locator('#nav-admin-users').click()]);
             assert.ok((await page.locator('[data-testid="user-row"]').count()) > 3);
-            // The RW 001 and one of its RTs, from the list of area ids.
+            // The RW 001 and one of its RTs, from the list of area codes (typed as the admin reads them).
             const keys = await page.locator('[data-testid="area-key"]').evaluateAll((trs) =>
-                trs.map((tr) => ({ level: tr.dataset.level, key: tr.querySelector('code').textContent, label: tr.cells[1].textContent })),
+                trs.map((tr) => ({ level: tr.dataset.level, id: tr.dataset.id, key: tr.querySelector('code').textContent, label: tr.cells[1].textContent })),
             );
             const rw = keys.find((k) => k.level === 'rw' && k.label.startsWith('RW 001'));
             const rt = keys.find((k) => k.level === 'rt' && k.label.includes('/ RW 001'));
@@ -42,14 +42,17 @@ export const tests = [
             await page.locator('#new-password').fill('rahasia-uji');
             await Promise.all([page.waitForURL('**/dashboard/admin/users?done=added'), page.locator('#add-user').click()]);
             const row = page.locator(`[data-testid="user-row"][data-user="${NEW_USER}"]`);
-            assert.equal(await row.locator('[data-testid="user-areas"]').getAttribute('data-area-ids'), rw.key);
+            assert.match(rw.key, /^\d\d\.\d\d\.\d\d\.\d{4}\/001$/);
+            assert.equal(await row.locator('[data-testid="user-areas"]').getAttribute('data-area-ids'), rw.id);
+            // The assignment form shows the codes, not ids.
+            assert.equal(await row.locator('input[name="areas"]').inputValue(), rw.key);
             assert.equal(await row.locator('[data-testid="user-status"]').textContent(), 'aktif');
 
             // Assign an RT instead.
             await row.locator('input[name="areas"]').fill(rt.key);
             await Promise.all([page.waitForURL('**/dashboard/admin/users?done=assigned'), row.locator('[data-testid="assign"]').click()]);
             const again = page.locator(`[data-testid="user-row"][data-user="${NEW_USER}"]`);
-            assert.equal(await again.locator('[data-testid="user-areas"]').getAttribute('data-area-ids'), rt.key);
+            assert.equal(await again.locator('[data-testid="user-areas"]').getAttribute('data-area-ids'), rt.id);
             assert.match(await again.locator('[data-testid="user-areas"]').textContent(), /^RT /);
             await t.shot(page, '16-admin-users');
             // The new user logs in to the dashboard and sees her RT.
@@ -58,7 +61,7 @@ export const tests = [
             await hers.locator('input[name="username"]').fill(NEW_USER);
             await hers.locator('input[name="password"]').fill('rahasia-uji');
             await Promise.all([hers.waitForURL('**/dashboard/coverage'), hers.locator('#login-submit').click()]);
-            assert.equal(await hers.locator('#area-picker option[selected]').getAttribute('value'), rt.key);
+            assert.equal(await hers.locator('#area-picker option[selected]').getAttribute('value'), rt.id);
         },
     },
     {

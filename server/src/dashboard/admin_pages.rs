@@ -39,8 +39,8 @@ pub(super) const NAME: (&str, &str) = ("Nama", "Name");
 pub(super) const ROLE: (&str, &str) = ("Peran", "Role");
 pub(super) const AREAS: (&str, &str) = ("Wilayah", "Areas");
 const AREAS_HINT: (&str, &str) = (
-    "id wilayah atau kode Kemendagri (53.71.03.1010/001), dipisah koma",
-    "area ids or Kemendagri codes (53.71.03.1010/001), comma separated",
+    "kode wilayah (53.71.03.1010/001 = RW 001), dipisah koma",
+    "area codes (53.71.03.1010/001 = RW 001), comma separated",
 );
 pub(super) const STATUS: (&str, &str) = ("Status", "Status");
 pub(super) const ACTIVE: (&str, &str) = ("aktif", "active");
@@ -55,7 +55,7 @@ pub(super) const DEVICE: (&str, &str) = ("Perangkat", "Device");
 pub(super) const REGISTERED: (&str, &str) = ("Terdaftar", "Registered");
 pub(super) const LAST_SYNC: (&str, &str) = ("Sinkron terakhir", "Last sync");
 pub(super) const NEVER: (&str, &str) = ("belum pernah", "never");
-const AREA_KEYS: (&str, &str) = ("Daftar id wilayah", "Area ids");
+const AREA_KEYS: (&str, &str) = ("Daftar kode wilayah", "Area codes");
 const REQUIRED: (&str, &str) = ("wajib diisi", "is required");
 const YOURSELF: (&str, &str) = ("akun Anda", "your account");
 const NOT_YOURSELF: (&str, &str) = (
@@ -149,11 +149,43 @@ pub(super) fn area_choices(
         .collect())
 }
 
+/// Each area's code as an admin types it and [`Admin::assign`] reads it, by area id: the
+/// Kemendagri code of a kelurahan (`53.71.03.1010`), with the RW and RT numbers below it
+/// (`53.71.03.1010/001/002`). People read these; nobody should have to copy a UUID.
+fn area_codes(st: &AppState, dash: &Dashboard) -> Result<HashMap<String, String>, Fail> {
+    let store = dash.replica.current(st.clock.now_ms())?;
+    let tree = store.read(ilp_store::areas::area_tree)?;
+    let by_id: HashMap<_, _> = tree.iter().map(|a| (a.id, a)).collect();
+    let code_of = |a: &ilp_model::Area| -> String {
+        let mut parts = vec![a.code.clone()];
+        let mut at = a;
+        while matches!(
+            at.level,
+            ilp_model::AreaLevel::Rw | ilp_model::AreaLevel::Rt
+        ) {
+            match at.parent.and_then(|p| by_id.get(&p)) {
+                Some(parent) => {
+                    parts.push(parent.code.clone());
+                    at = parent;
+                }
+                None => break,
+            }
+        }
+        parts.reverse();
+        parts.join("/")
+    };
+    Ok(tree
+        .iter()
+        .map(|a| (a.id.to_string(), code_of(a)))
+        .collect())
+}
+
 fn users_html(
     lang: Lang,
     s: &WebSession,
     users: &[(UserRow, Vec<String>)],
     areas: &[AreaChoice],
+    codes: &HashMap<String, String>,
     params: &HashMap<String, String>,
     query: &str,
 ) -> String {
@@ -161,6 +193,7 @@ fn users_html(
         .iter()
         .map(|c| (c.key.as_str(), c.label.as_str()))
         .collect();
+    let code = |id: &str| codes.get(id).map_or(id, String::as_str).to_string();
     let csrf = csrf_field(s);
     let mut rows = String::new();
     for (u, ids) in users {
@@ -177,7 +210,7 @@ fn users_html(
 <td data-testid="user-status" data-label="{status_l}">{status}</td>
 <td data-testid="user-areas" data-area-ids="{ids}" data-label="{areas_l}">{labels}</td>
 <td class="admin-actions">
-<form method="post" action="/dashboard/admin/users/assign" class="inline">{csrf}<input type="hidden" name="username" value="{name}"><input name="areas" aria-label="{assign}" value="{ids_comma}"><button type="submit" data-testid="assign">{assign}</button></form>
+<form method="post" action="/dashboard/admin/users/assign" class="inline">{csrf}<input type="hidden" name="username" value="{name}"><input name="areas" aria-label="{assign}" value="{codes}"><button type="submit" data-testid="assign">{assign}</button></form>
 <form method="post" action="/dashboard/admin/users/password" class="inline">{csrf}<input type="hidden" name="username" value="{name}"><input name="password" type="password" autocomplete="new-password" aria-label="{reset}"><button type="submit" data-testid="reset-password">{reset}</button></form>
 {disable}
 </td></tr>"#,
@@ -188,7 +221,7 @@ fn users_html(
             active = u.active,
             display = esc(&u.display_name),
             ids = esc(&ids.join(" ")),
-            ids_comma = esc(&ids.join(", ")),
+            codes = esc(&ids.iter().map(|i| code(i)).collect::<Vec<_>>().join(", ")),
             status = lang.t(if u.active { ACTIVE } else { DISABLED }),
             assign = lang.t(ASSIGN),
             reset = lang.t(RESET),
@@ -209,9 +242,10 @@ fn users_html(
         .iter()
         .map(|c| {
             format!(
-                r#"<tr data-testid="area-key" data-level="{level}"><td><code>{key}</code></td><td>{label}</td></tr>"#,
+                r#"<tr data-testid="area-key" data-level="{level}" data-id="{id}"><td><code>{code}</code></td><td>{label}</td></tr>"#,
                 level = c.level,
-                key = esc(&c.key),
+                id = esc(&c.key),
+                code = esc(&code(&c.key)),
                 label = esc(&c.label)
             )
         })
@@ -340,7 +374,10 @@ pub async fn users_page(
         let run = || -> std::result::Result<String, Fail> {
             let users = admin_of(&st).users()?;
             let areas = area_choices(&st, &d, &principal)?;
-            Ok(users_html(lang, &session, &users, &areas, &p, &query))
+            let codes = area_codes(&st, &d)?;
+            Ok(users_html(
+                lang, &session, &users, &areas, &codes, &p, &query,
+            ))
         };
         match run() {
             Ok(html) => respond(StatusCode::OK, html),
