@@ -570,11 +570,18 @@ async fn the_users_and_devices_lists_export_for_admins_only() {
     for u in &users {
         let r = listed.iter().find(|r| r[0] == u.username).unwrap();
         assert_eq!(r[2], u.role, "{}", u.username);
-        assert_eq!(r[5], if u.active { "aktif" } else { "nonaktif" });
+        assert_eq!(r[6], if u.active { "aktif" } else { "nonaktif" });
     }
     let kader_row = listed.iter().find(|r| r[0] == kader).unwrap();
     assert!(
         kader_row[3].starts_with("RW ") || kader_row[3].starts_with("RT "),
+        "{kader_row:?}"
+    );
+    // Codes as the admin types them: kelurahan code, RW, RT.
+    assert!(
+        kader_row[4]
+            .split("; ")
+            .all(|c| c.split('/').count() == 3 && c.starts_with("53.71.")),
         "{kader_row:?}"
     );
 

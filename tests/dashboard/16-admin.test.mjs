@@ -161,6 +161,7 @@ export const tests = [
                     tr.dataset.user,
                     tr.dataset.role,
                     tr.querySelector('[data-testid="user-areas"]').getAttribute('data-area-ids'),
+                    tr.querySelector('input[name="areas"]').value.split(', ').join('; '),
                     tr.querySelector('[data-testid="user-status"]').textContent.trim(),
                 ]),
             );
@@ -181,7 +182,7 @@ export const tests = [
             const col = Object.fromEntries(rows[hi].map((h, i) => [h, i]));
             const data = rows.slice(hi + 1).filter((r) => r && r.length);
             assert.deepEqual(
-                data.map((r) => [r[0], r[col.Peran], r[col['Id wilayah']] ?? '', r[col.Status]]),
+                data.map((r) => [r[0], r[col.Peran], r[col['Id wilayah']] ?? '', r[col['Kode wilayah']] ?? '', r[col.Status]]),
                 users,
             );
             // Devices as CSV: the kader's phone that synced, with its last sync.

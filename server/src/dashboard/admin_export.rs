@@ -1,5 +1,5 @@
 //! The admin lists as XLSX and CSV, for admins only like the pages (anyone else gets 403): users
-//! with their role, areas (ids and names) and status, and devices with their user, registration,
+//! with their role, areas (names, codes and ids) and status, and devices with their user, registration,
 //! last sync and revocation. Each file is headed like every export: the area (the whole server:
 //! these lists are not of one area), the generation time, and no month (they are not of one).
 
@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 const ALL_AREAS: (&str, &str) = ("Semua wilayah", "All areas");
+const AREA_CODES: (&str, &str) = ("Kode wilayah", "Area codes");
 const AREA_IDS: (&str, &str) = ("Id wilayah", "Area ids");
 const DEVICE_NAME: (&str, &str) = ("Nama perangkat", "Device name");
 const REVOKED_AT: (&str, &str) = ("Dicabut pada", "Revoked at");
@@ -40,6 +41,7 @@ fn users_sheet(
         .into_iter()
         .map(|c| (c.key, c.label))
         .collect();
+    let codes = super::admin_pages::area_codes(st, d)?;
     let rows = users
         .iter()
         .map(|(u, ids)| {
@@ -47,11 +49,16 @@ fn users_sheet(
                 .iter()
                 .map(|i| label.get(i).map_or(i.as_str(), String::as_str))
                 .collect();
+            let codes: Vec<&str> = ids
+                .iter()
+                .map(|i| codes.get(i).map_or(i.as_str(), String::as_str))
+                .collect();
             vec![
                 u.username.clone().into(),
                 u.display_name.clone().into(),
                 u.role.clone().into(),
                 labels.join("; ").into(),
+                codes.join("; ").into(),
                 ids.join(" ").into(),
                 lang.t(if u.active { ACTIVE } else { DISABLED }).into(),
             ]
@@ -65,6 +72,7 @@ fn users_sheet(
             lang.t(NAME).into(),
             lang.t(ROLE).into(),
             lang.t(AREAS).into(),
+            lang.t(AREA_CODES).into(),
             lang.t(AREA_IDS).into(),
             lang.t(STATUS).into(),
         ],

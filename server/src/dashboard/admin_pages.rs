@@ -152,7 +152,7 @@ pub(super) fn area_choices(
 /// Each area's code as an admin types it and [`Admin::assign`] reads it, by area id: the
 /// Kemendagri code of a kelurahan (`53.71.03.1010`), with the RW and RT numbers below it
 /// (`53.71.03.1010/001/002`). People read these; nobody should have to copy a UUID.
-fn area_codes(st: &AppState, dash: &Dashboard) -> Result<HashMap<String, String>, Fail> {
+pub(super) fn area_codes(st: &AppState, dash: &Dashboard) -> Result<HashMap<String, String>, Fail> {
     let store = dash.replica.current(st.clock.now_ms())?;
     let tree = store.read(ilp_store::areas::area_tree)?;
     let by_id: HashMap<_, _> = tree.iter().map(|a| (a.id, a)).collect();
