@@ -11,7 +11,8 @@ use crate::households::{HOUSEHOLD_COLUMNS, household_from_row};
 use crate::persons::{PERSON_COLUMNS, person_from_row};
 use crate::pregnancies::{self, COLUMNS as PREGNANCY_COLUMNS};
 use ilp_model::{AreaId, Event, Household, HouseholdId, Person, PersonId, PosyanduId, Pregnancy};
-use ilp_rules::facts::{HouseholdFacts, PersonFacts};
+use ilp_rules::coverage::{CoverageTable, CoverageTables};
+use ilp_rules::facts::{HouseholdFacts, PersonFacts, RuleContext};
 use rusqlite::Connection;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
@@ -441,6 +442,30 @@ fn assemble(
             members: m,
         });
     }
+}
+
+/// The coverage table of `facts` for the month containing `month`, a large area's households
+/// counted in two halves by two threads (the rules took 30-40 ms for 200,000 events on one).
+pub(crate) fn count_in_two(
+    facts: &[HouseholdFacts],
+    month: time::Date,
+    ctx: &RuleContext,
+    tables: &CoverageTables,
+) -> CoverageTable {
+    use ilp_rules::coverage::{count, coverage, join_counts};
+    if facts.len() < 1_000 {
+        return coverage(facts, month, ctx, tables);
+    }
+    let (first, second) = facts.split_at(facts.len() / 2);
+    let parts = std::thread::scope(|s| {
+        let later = s.spawn(|| count(second, month, ctx, tables));
+        let first = count(first, month, ctx, tables);
+        let second = later
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        vec![first, second]
+    });
+    join_counts(parts, month, ctx, tables)
 }
 
 /// Frees an area's facts in two threads: hundreds of thousands of events and their persons are

@@ -443,7 +443,7 @@ impl Store {
         let facts = coverage::household_facts(self, rts)?;
         let out = months
             .iter()
-            .map(|m| ilp_rules::coverage::coverage(&facts, *m, &ctx, tables))
+            .map(|m| coverage::count_in_two(&facts, *m, &ctx, tables))
             .collect();
         coverage::drop_in_two(facts);
         Ok(out)

@@ -467,7 +467,25 @@ struct Span<'t> {
     tables: &'t CoverageTables,
 }
 
-impl Span<'_> {
+impl<'t> Span<'t> {
+    fn of(month: Date, ctx: &RuleContext, tables: &'t CoverageTables) -> Self {
+        let month = first_of_month(month);
+        let as_of = last_of_month(month).min(ctx.today);
+        let year_start =
+            Date::from_calendar_date(month.year(), Month::January, 1).expect("1 January");
+        let start_of = |d: Date| Timestamp::from_datetime(d.midnight().assume_offset(ctx.offset));
+        Span {
+            month,
+            year_start,
+            as_of,
+            offset: ctx.offset,
+            month_from: start_of(month),
+            year_from: start_of(year_start),
+            until: end_of_day(as_of, ctx.offset),
+            tables,
+        }
+    }
+
     fn date(&self, t: Timestamp) -> Date {
         t.date_at(self.offset)
     }
@@ -497,32 +515,64 @@ pub fn coverage(
     ctx: &RuleContext,
     tables: &CoverageTables,
 ) -> CoverageTable {
-    let month = first_of_month(month);
-    let as_of = last_of_month(month).min(ctx.today);
-    let year_start = Date::from_calendar_date(month.year(), Month::January, 1).expect("1 January");
-    let start_of = |d: Date| Timestamp::from_datetime(d.midnight().assume_offset(ctx.offset));
-    let span = Span {
+    join_counts(
+        vec![count(households, month, ctx, tables)],
         month,
-        year_start,
-        as_of,
-        offset: ctx.offset,
-        month_from: start_of(month),
-        year_from: start_of(year_start),
-        until: end_of_day(as_of, ctx.offset),
+        ctx,
         tables,
-    };
+    )
+}
+
+/// Who of some households counts in each indicator's denominator and numerator for one month:
+/// part of an area, counted apart (by another thread) and joined with the other parts by
+/// [`join_counts`].
+pub struct CoverageCount {
+    tally: Tally,
+}
+
+/// Counts `households` for the month containing `month`, as [`coverage`] does.
+pub fn count(
+    households: &[HouseholdFacts],
+    month: Date,
+    ctx: &RuleContext,
+    tables: &CoverageTables,
+) -> CoverageCount {
+    let span = Span::of(month, ctx, tables);
     let mut tally = Tally::new();
-    let iks_ctx = RuleContext::new(as_of, ctx.offset);
+    let iks_ctx = RuleContext::new(span.as_of, ctx.offset);
     for hh in households {
         for member in &hh.members {
             person(member, &span, &mut tally);
         }
         household(hh, &iks_ctx, &span, &mut tally);
     }
+    CoverageCount { tally }
+}
+
+/// The coverage table of the parts counted by [`count`] (same month, context and tables), in
+/// order: the table [`coverage`] gives for all their households in that order.
+pub fn join_counts(
+    parts: Vec<CoverageCount>,
+    month: Date,
+    ctx: &RuleContext,
+    tables: &CoverageTables,
+) -> CoverageTable {
+    let span = Span::of(month, ctx, tables);
+    let mut parts = parts.into_iter();
+    let mut tally = parts.next().map_or_else(Tally::new, |c| c.tally);
+    for part in parts {
+        for (row, more) in tally.rows.iter_mut().zip(part.tally.rows) {
+            row.numerator_persons.extend(more.numerator_persons);
+            row.denominator_persons.extend(more.denominator_persons);
+            row.numerator_households.extend(more.numerator_households);
+            row.denominator_households
+                .extend(more.denominator_households);
+        }
+    }
     CoverageTable {
-        month,
-        year_start,
-        as_of,
+        month: span.month,
+        year_start: span.year_start,
+        as_of: span.as_of,
         rows: tally.finish(),
         tables: tables.table_refs(),
     }

@@ -751,6 +751,18 @@ proptest! {
                 prop_assert!((0.0..=1.0).contains(&x));
             }
         }
+        // Counted in parts and joined, the same table.
+        let tables = CoverageTables::default();
+        for cut in 0..=households.len() {
+            let (first, second) = households.split_at(cut);
+            let joined = join_counts(
+                vec![count(first, month, &ctx(), &tables), count(second, month, &ctx(), &tables)],
+                month,
+                &ctx(),
+                &tables,
+            );
+            prop_assert_eq!(&joined, &t);
+        }
         // D ⊆ S, and N/D's denominator is D − O − B.
         let d = t.row(Indicator::SkdnD);
         let (o, b) = (t.row(Indicator::SkdnO).numerator, t.row(Indicator::SkdnB).numerator);
