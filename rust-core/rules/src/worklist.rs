@@ -125,12 +125,13 @@ pub fn build<S: std::hash::BuildHasher>(
 /// [`build`] with each household's position from `gps` (the store builds each RT's part while
 /// it reads the next, from what it has read).
 pub fn build_with(
-    items: Vec<OpenItem>,
+    items: impl IntoIterator<Item = OpenItem>,
     gps: impl Fn(HouseholdId) -> Option<GeoPoint>,
     today: Date,
 ) -> Vec<RtGroup> {
+    let items = items.into_iter();
     let mut stops: FxHashMap<StopKey, (Option<AreaId>, Stop)> =
-        FxHashMap::with_capacity_and_hasher(items.len() / 3, Default::default());
+        FxHashMap::with_capacity_and_hasher(items.size_hint().0 / 3, Default::default());
     for open in items {
         let Some(mut priority) = Priority::of(&open.item, today) else {
             continue;

@@ -334,14 +334,15 @@ impl Store {
         today: time::Date,
     ) -> Result<worklist::Worklist> {
         self.refresh_due_items(today)?;
-        // Each RT's part of the list is independent: a long list is read in two halves at once.
+        // Each RT's part of the list is independent: a long list is read by two readers at once,
+        // each taking the next RT not yet taken.
         if rts.len() < 8 {
             return self.read(|c| worklist::worklist(c, rts, today));
         }
-        let (first, second) = rts.split_at(rts.len() / 2);
+        let next = std::sync::atomic::AtomicUsize::new(0);
         let (a, b) = self.read_in_two(
-            |c| worklist::worklist(c, first, today),
-            |c| worklist::worklist(c, second, today),
+            |c| worklist::worklist_shared(c, rts, &next, today),
+            |c| worklist::worklist_shared(c, rts, &next, today),
         )?;
         Ok(a.merge(b))
     }

@@ -12,6 +12,7 @@ use ilp_rules::worklist::{self, OpenItem, RtGroup};
 use rusqlite::{Connection, params};
 use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use time::{Date, UtcOffset};
 
 pub use crate::due_items::{HouseholdLabels, PersonLabel, PersonLabels, StopHousehold};
@@ -55,32 +56,42 @@ const SESSION_LOOKBACK_DAYS: i64 = 35;
 /// through one large intermediate list. Persons expected at their Posyandu's last session who
 /// were not served there have their Posyandu services turned into a home visit due now.
 pub fn worklist(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Worklist> {
-    let sessions = session_days(conn, rts, today)?;
+    worklist_shared(conn, rts, &AtomicUsize::new(0), today)
+}
+
+/// [`worklist`] of the RTs this reader takes from `rts`, one at a time from `next`, which other
+/// readers share: each ends with its part of the list (joined with [`Worklist::merge`]), and
+/// together they finish when the last RT is read, however the items lie among the RTs.
+pub(crate) fn worklist_shared(
+    conn: &Connection,
+    rts: &[AreaId],
+    next: &AtomicUsize,
+    today: Date,
+) -> Result<Worklist> {
+    let mut sessions = SessionDays::new(conn, today)?;
     let mut reader = due_items::OpenItemReader::new(conn, rts.len(), today)?;
     let mut rows: Vec<StoredDueItem> = Vec::with_capacity(256);
     let mut missed: FxHashMap<PersonId, Date> = FxHashMap::default();
     let mut groups = Vec::with_capacity(rts.len());
-    for (rt, days) in rts.iter().zip(&sessions) {
+    while let Some(rt) = rts.get(next.fetch_add(1, Ordering::Relaxed)) {
+        let days = sessions.of_rt(rt)?;
         rows.clear();
         reader.read_rt(*rt, &mut rows)?;
         missed.clear();
         for s in &rows {
-            for day in days {
+            for day in &days {
                 if worklist::expected_at_session(&s.item, *day) {
                     let e = missed.entry(s.item.person).or_insert(*day);
                     *e = (*e).max(*day);
                 }
             }
         }
-        let items: Vec<OpenItem> = rows
-            .drain(..)
-            .map(|s| OpenItem {
-                missed_session: missed.get(&s.item.person).copied(),
-                item: s.item,
-                household: s.household,
-                rt: s.rt,
-            })
-            .collect();
+        let items = rows.drain(..).map(|s| OpenItem {
+            missed_session: missed.get(&s.item.person).copied(),
+            item: s.item,
+            household: s.household,
+            rt: s.rt,
+        });
         groups.extend(worklist::build_with(items, |h| reader.gps(&h), today));
     }
     worklist::sort_groups(&mut groups);
@@ -93,39 +104,53 @@ pub fn worklist(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Workli
     })
 }
 
-/// For each of `rts`, the last session days (before today, or today once a kader ended it on
-/// this device; within the lookback) of the Posyandu serving it: a person of the RT expected
-/// there and not served (a Posyandu service whose window held the day is still open) missed it.
-fn session_days(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Vec<Vec<Date>>> {
-    let mut stmt = conn.prepare_cached("SELECT posyandu_id FROM posyandu_rt WHERE rt_id = ?1")?;
-    let mut last_day: HashMap<String, Option<Date>> = HashMap::new();
-    let from = today - time::Duration::days(SESSION_LOOKBACK_DAYS);
-    let yesterday = today - time::Duration::days(1);
-    let mut out = Vec::with_capacity(rts.len());
-    for rt in rts {
-        let posyandus: Vec<String> = stmt
+/// The last session days (before today, or today once a kader ended it on this device; within
+/// the lookback) of the Posyandu serving an RT: a person of the RT expected there and not served
+/// (a Posyandu service whose window held the day is still open) missed it. Each Posyandu's day
+/// is read once.
+struct SessionDays<'c> {
+    conn: &'c Connection,
+    stmt: rusqlite::CachedStatement<'c>,
+    last_day: HashMap<String, Option<Date>>,
+    today: Date,
+}
+
+impl<'c> SessionDays<'c> {
+    fn new(conn: &'c Connection, today: Date) -> Result<Self> {
+        Ok(Self {
+            conn,
+            stmt: conn.prepare_cached("SELECT posyandu_id FROM posyandu_rt WHERE rt_id = ?1")?,
+            last_day: HashMap::new(),
+            today,
+        })
+    }
+
+    fn of_rt(&mut self, rt: &AreaId) -> Result<Vec<Date>> {
+        let from = self.today - time::Duration::days(SESSION_LOOKBACK_DAYS);
+        let yesterday = self.today - time::Duration::days(1);
+        let posyandus: Vec<String> = self
+            .stmt
             .query_map([rt.to_string()], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let mut days = Vec::new();
         for p in posyandus {
-            let day = match last_day.get(&p) {
+            let day = match self.last_day.get(&p) {
                 Some(d) => *d,
                 None => {
                     let id: PosyanduId = p
                         .parse()
                         .map_err(|_| StoreError::Malformed("posyandu_rt.posyandu_id".into()))?;
-                    let held = due_items::last_session_day(conn, id, from, yesterday)?;
-                    let ended = crate::sessions::last_ended_day(conn, id, from, today)?;
+                    let held = due_items::last_session_day(self.conn, id, from, yesterday)?;
+                    let ended = crate::sessions::last_ended_day(self.conn, id, from, self.today)?;
                     let d = held.max(ended);
-                    last_day.insert(p, d);
+                    self.last_day.insert(p, d);
                     d
                 }
             };
             days.extend(day);
         }
-        out.push(days);
+        Ok(days)
     }
-    Ok(out)
 }
 
 /// One person expected at a Posyandu session.
