@@ -77,74 +77,106 @@ impl Texts {
         let s = span?;
         Some(&self.0[s.start as usize..(s.start + s.len) as usize])
     }
+}
 
-    /// Appends `other`'s texts; returns the offset its spans move by.
-    fn append(&mut self, other: &Texts) -> u32 {
-        let offset = self.0.len() as u32;
-        self.0.push_str(&other.0);
-        offset
+/// Labels read by one reader: their texts and, by id, where each lies.
+#[derive(Clone, Debug)]
+struct Part<K, V> {
+    texts: Texts,
+    by_id: FxHashMap<K, V>,
+}
+
+/// Labels by id, in the parts the readers of disjoint RTs read (an id is in one part): joining
+/// two lists moves the other's parts over instead of inserting each id again.
+#[derive(Clone, Debug)]
+struct Parts<K, V>(Vec<Part<K, V>>);
+
+impl<K: std::hash::Hash + Eq + Copy, V> Parts<K, V> {
+    fn with_capacity(n: usize, text_per_id: usize) -> Self {
+        Self(vec![Part {
+            texts: Texts(String::with_capacity(n * text_per_id)),
+            by_id: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+        }])
+    }
+
+    /// The part being filled (the last).
+    fn last(&mut self) -> &mut Part<K, V> {
+        if self.0.is_empty() {
+            self.0.push(Part {
+                texts: Texts::default(),
+                by_id: FxHashMap::default(),
+            });
+        }
+        self.0.last_mut().expect("one part at least")
+    }
+
+    fn get(&self, id: &K) -> Option<(&Texts, &V)> {
+        self.0
+            .iter()
+            .find_map(|p| p.by_id.get(id).map(|v| (&p.texts, v)))
+    }
+
+    fn len(&self) -> usize {
+        self.0.iter().map(|p| p.by_id.len()).sum()
+    }
+
+    fn keys(&self) -> impl Iterator<Item = K> + '_ {
+        self.0.iter().flat_map(|p| p.by_id.keys().copied())
+    }
+
+    fn extend(&mut self, other: Parts<K, V>) {
+        self.0
+            .extend(other.0.into_iter().filter(|p| !p.by_id.is_empty()));
     }
 }
 
-fn moved(span: Option<Span>, by: u32) -> Option<Span> {
-    span.map(|s| Span {
-        start: s.start + by,
-        len: s.len,
-    })
+impl<K, V> Default for Parts<K, V> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
 }
 
 /// The persons of a worklist as its rows show them, by id.
 #[derive(Clone, Debug, Default)]
-pub struct PersonLabels {
-    texts: Texts,
-    by_id: FxHashMap<PersonId, (Option<Span>, Option<BirthDate>)>,
-}
+pub struct PersonLabels(Parts<PersonId, (Option<Span>, Option<BirthDate>)>);
 
 impl PersonLabels {
     fn with_capacity(n: usize) -> Self {
-        Self {
-            texts: Texts(String::with_capacity(n * 16)),
-            by_id: FxHashMap::with_capacity_and_hasher(n, Default::default()),
-        }
+        Self(Parts::with_capacity(n, 16))
     }
 
     fn insert(&mut self, id: PersonId, name: Option<&str>, birth: Option<BirthDate>) {
-        let name = self.texts.push(name);
-        self.by_id.insert(id, (name, birth));
+        let part = self.0.last();
+        let name = part.texts.push(name);
+        part.by_id.insert(id, (name, birth));
     }
 
     pub fn get(&self, id: &PersonId) -> Option<PersonLabel<'_>> {
-        self.by_id.get(id).map(|(name, birth)| PersonLabel {
-            name: self.texts.get(*name),
+        self.0.get(id).map(|(texts, (name, birth))| PersonLabel {
+            name: texts.get(*name),
             birth: *birth,
         })
     }
 
     pub fn contains_key(&self, id: &PersonId) -> bool {
-        self.by_id.contains_key(id)
+        self.0.get(id).is_some()
     }
 
     pub fn len(&self) -> usize {
-        self.by_id.len()
+        self.0.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_id.is_empty()
+        self.len() == 0
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (PersonId, PersonLabel<'_>)> {
-        self.by_id
-            .keys()
-            .map(|id| (*id, self.get(id).expect("listed")))
+        self.0.keys().map(|id| (id, self.get(&id).expect("listed")))
     }
 
-    /// Adds the persons of another list (of other RTs).
+    /// Adds the persons of another list of other RTs (a person is listed in their own RT only).
     pub fn extend(&mut self, other: PersonLabels) {
-        let by = self.texts.append(&other.texts);
-        self.by_id.reserve(other.by_id.len());
-        for (id, (name, birth)) in other.by_id {
-            self.by_id.insert(id, (moved(name, by), birth));
-        }
+        self.0.extend(other.0);
     }
 }
 
@@ -156,17 +188,11 @@ impl PartialEq for PersonLabels {
 
 /// The households of a worklist as its stops show them, by id.
 #[derive(Clone, Debug, Default)]
-pub struct HouseholdLabels {
-    texts: Texts,
-    by_id: FxHashMap<HouseholdId, (Option<Span>, Option<Span>, Option<GeoPoint>)>,
-}
+pub struct HouseholdLabels(Parts<HouseholdId, (Option<Span>, Option<Span>, Option<GeoPoint>)>);
 
 impl HouseholdLabels {
     fn with_capacity(n: usize) -> Self {
-        Self {
-            texts: Texts(String::with_capacity(n * 48)),
-            by_id: FxHashMap::with_capacity_and_hasher(n, Default::default()),
-        }
+        Self(Parts::with_capacity(n, 48))
     }
 
     fn insert(
@@ -176,52 +202,46 @@ impl HouseholdLabels {
         head_name: Option<&str>,
         gps: Option<GeoPoint>,
     ) {
-        let address = self.texts.push(address);
-        let head_name = self.texts.push(head_name);
-        self.by_id.insert(id, (address, head_name, gps));
+        let part = self.0.last();
+        let address = part.texts.push(address);
+        let head_name = part.texts.push(head_name);
+        part.by_id.insert(id, (address, head_name, gps));
     }
 
     pub fn get(&self, id: &HouseholdId) -> Option<StopHousehold<'_>> {
-        self.by_id
+        self.0
             .get(id)
-            .map(|(address, head_name, gps)| StopHousehold {
-                address: self.texts.get(*address),
-                head_name: self.texts.get(*head_name),
+            .map(|(texts, (address, head_name, gps))| StopHousehold {
+                address: texts.get(*address),
+                head_name: texts.get(*head_name),
                 gps: *gps,
             })
     }
 
     /// Where a household is, when known.
     pub fn gps(&self, id: &HouseholdId) -> Option<GeoPoint> {
-        self.by_id.get(id).and_then(|h| h.2)
+        self.0.get(id).and_then(|(_, h)| h.2)
     }
 
     pub fn contains_key(&self, id: &HouseholdId) -> bool {
-        self.by_id.contains_key(id)
+        self.0.get(id).is_some()
     }
 
     pub fn len(&self) -> usize {
-        self.by_id.len()
+        self.0.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_id.is_empty()
+        self.len() == 0
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (HouseholdId, StopHousehold<'_>)> {
-        self.by_id
-            .keys()
-            .map(|id| (*id, self.get(id).expect("listed")))
+        self.0.keys().map(|id| (id, self.get(&id).expect("listed")))
     }
 
-    /// Adds the households of another list (of other RTs).
+    /// Adds the households of another list of other RTs.
     pub fn extend(&mut self, other: HouseholdLabels) {
-        let by = self.texts.append(&other.texts);
-        self.by_id.reserve(other.by_id.len());
-        for (id, (address, head_name, gps)) in other.by_id {
-            self.by_id
-                .insert(id, (moved(address, by), moved(head_name, by), gps));
-        }
+        self.0.extend(other.0);
     }
 }
 
