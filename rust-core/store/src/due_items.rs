@@ -188,7 +188,10 @@ impl PartialEq for PersonLabels {
 
 /// The households of a worklist as its stops show them, by id.
 #[derive(Clone, Debug, Default)]
-pub struct HouseholdLabels(Parts<HouseholdId, (Option<Span>, Option<Span>, Option<GeoPoint>)>);
+pub struct HouseholdLabels(Parts<HouseholdId, HouseholdSpans>);
+
+/// A household's address, head's name (where they lie in the texts) and position.
+type HouseholdSpans = (Option<Span>, Option<Span>, Option<GeoPoint>);
 
 impl HouseholdLabels {
     fn with_capacity(n: usize) -> Self {
