@@ -12,8 +12,6 @@ use dashboard_support::*;
 
 use ilp_model::{AreaId, Timestamp};
 use ilp_rules::coverage::CoverageTables;
-use ilp_server::admin::Admin;
-use ilp_server::auth::PasswordCost;
 use ilp_store::coverage::CoverageArea;
 use ilp_store::outbox::OutboxOp;
 use serde_json::{Value, json};
@@ -261,37 +259,19 @@ async fn an_area_outside_a_kaders_scope_is_refused_on_pages_and_exports() {
     let demo = Demo::start().await;
     // A kader of the first RT alone (the demo's kaders each hold a whole RW).
     let st = demo.state.clone();
-    let kader = tokio::task::spawn_blocking(move || {
-        let admin = Admin {
-            db: st.db.as_ref(),
-            clock: st.clock.as_ref(),
-            entropy: st.entropy.as_ref(),
-            cost: PasswordCost::cheap(),
-            max_drift_ms: st.config.max_drift_ms,
-        };
-        let rt = st
-            .db
+    let rt = tokio::task::spawn_blocking(move || {
+        st.db
             .read(|tx| Ok(tx.records("area")?))
             .unwrap()
             .into_iter()
             .filter(|a| level(&a.fields) == "rt")
             .map(|a| a.id)
             .min()
-            .unwrap();
-        let name = "kader.satu.rt";
-        admin
-            .add_user(
-                name,
-                "Kader Satu RT",
-                "kader",
-                &[rt],
-                &ilp_server::demo::demo_password(name),
-            )
-            .unwrap();
-        name.to_string()
+            .unwrap()
     })
     .await
     .unwrap();
+    let kader = add_one_rt_kader(&demo, "kader.satu.rt", rt).await;
     let (cookie, _) = demo.browser_login(&kader).await;
     let (_, page) = demo.get_text("/dashboard/coverage", &cookie).await;
     let mine: Vec<String> = page
@@ -607,29 +587,7 @@ async fn action_lists_show_an_overdue_dose_and_an_emergency_referral_pushed_by_a
     }
 
     // A kader of that RT alone is refused the kelurahan's lists and exports.
-    let st = demo.state.clone();
-    let one_rt = tokio::task::spawn_blocking(move || {
-        let admin = Admin {
-            db: st.db.as_ref(),
-            clock: st.clock.as_ref(),
-            entropy: st.entropy.as_ref(),
-            cost: PasswordCost::cheap(),
-            max_drift_ms: st.config.max_drift_ms,
-        };
-        let name = "kader.lists.rt";
-        admin
-            .add_user(
-                name,
-                "Kader Satu RT",
-                "kader",
-                &[rt.to_string()],
-                &ilp_server::demo::demo_password(name),
-            )
-            .unwrap();
-        name.to_string()
-    })
-    .await
-    .unwrap();
+    let one_rt = add_one_rt_kader(&demo, "kader.lists.rt", rt.to_string()).await;
     let (cookie, _) = demo.browser_login(&one_rt).await;
     for path in [
         format!("/dashboard/lists?area={village}"),

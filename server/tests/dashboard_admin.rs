@@ -738,29 +738,7 @@ async fn a_voided_visit_leaves_the_activity_and_the_export_holds_the_page() {
 
     // A kader of one RT is refused the kelurahan's activity and its export.
     let rt = first_area(&store, AreaLevel::Rt).to_string();
-    let st = demo.state.clone();
-    let one_rt = tokio::task::spawn_blocking(move || {
-        let admin = ilp_server::admin::Admin {
-            db: st.db.as_ref(),
-            clock: st.clock.as_ref(),
-            entropy: st.entropy.as_ref(),
-            cost: ilp_server::auth::PasswordCost::cheap(),
-            max_drift_ms: st.config.max_drift_ms,
-        };
-        let name = "kader.activity.rt";
-        admin
-            .add_user(
-                name,
-                "Kader Satu RT",
-                "kader",
-                &[rt],
-                &ilp_server::demo::demo_password(name),
-            )
-            .unwrap();
-        name.to_string()
-    })
-    .await
-    .unwrap();
+    let one_rt = add_one_rt_kader(&demo, "kader.activity.rt", rt).await;
     let (cookie, _) = demo.browser_login(&one_rt).await;
     for path in [
         format!("/dashboard/activity?area={area}"),

@@ -187,6 +187,34 @@ impl Demo {
     }
 }
 
+/// Adds a kader assigned to one RT (the demo's kaders each hold a whole RW), through the server's
+/// admin functions; her password follows the demo's rule. Returns her username.
+pub async fn add_one_rt_kader(demo: &Demo, name: &str, rt: String) -> String {
+    let st = demo.state.clone();
+    let name = name.to_string();
+    tokio::task::spawn_blocking(move || {
+        let admin = Admin {
+            db: st.db.as_ref(),
+            clock: st.clock.as_ref(),
+            entropy: st.entropy.as_ref(),
+            cost: PasswordCost::cheap(),
+            max_drift_ms: st.config.max_drift_ms,
+        };
+        admin
+            .add_user(
+                &name,
+                "Kader Satu RT",
+                "kader",
+                &[rt],
+                &ilp_server::demo::demo_password(&name),
+            )
+            .unwrap();
+        name
+    })
+    .await
+    .unwrap()
+}
+
 /// The `name=value` pairs of a response's non-empty `Set-Cookie` headers, as a `Cookie` header.
 pub fn set_cookies(headers: &reqwest::header::HeaderMap) -> String {
     headers
