@@ -11,8 +11,8 @@ use std::collections::HashMap;
 /// visit and the bidan records the dose she gave), unless the visit's own event was voided or
 /// every one of its parts (weighing, doses, services...) was, which is how the apps withdraw a
 /// visit entered for the wrong person; a visit with no parts (an ANC contact recorded on its own)
-/// counts for whoever recorded it. Unlike [`crate::events::visits_by_recorder`], a voided part, a
-/// void or an amendment never makes a visit count for anyone.
+/// counts for whoever recorded it. A voided part, a void or an amendment never makes a visit count
+/// for anyone.
 pub fn visits_recorded(
     conn: &Connection,
     from_ms: i64,

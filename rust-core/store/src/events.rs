@@ -592,30 +592,6 @@ pub fn amend_event(
     )
 }
 
-/// Visits recorded per user (`recorded_by`) with `from_ms <= occurred_at < to_ms`: distinct visit
-/// ids, so a visit with a weighing and two doses counts once. What the dashboard's activity page
-/// shows for each kader and bidan.
-pub fn visits_by_recorder(
-    conn: &Connection,
-    from_ms: i64,
-    to_ms: i64,
-) -> Result<HashMap<String, u64>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT recorded_by, COUNT(DISTINCT visit_id) FROM event
-         WHERE visit_id IS NOT NULL AND occurred_at >= ?1 AND occurred_at < ?2
-         GROUP BY recorded_by",
-    )?;
-    let rows = stmt.query_map(params![from_ms, to_ms], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-    })?;
-    let mut out = HashMap::new();
-    for r in rows {
-        let (user, n) = r?;
-        out.insert(user, n.max(0) as u64);
-    }
-    Ok(out)
-}
-
 /// A person's history with corrections applied: voided events removed, amended ones replaced,
 /// and the events of records merged into this one included. Oldest first.
 pub fn effective_events(conn: &Connection, person: PersonId) -> Result<Vec<Event>> {

@@ -581,7 +581,7 @@ fn visits_are_counted_once_per_visit_by_their_recorder_within_the_range() {
     let from = Timestamp::from_datetime(datetime!(2026-11-01 00:00 UTC)).millis();
     let to = Timestamp::from_datetime(datetime!(2026-12-01 00:00 UTC)).millis();
     let counts = store
-        .read(|c| ilp_store::events::visits_by_recorder(c, from, to))
+        .read(|c| ilp_store::activity::visits_recorded(c, from, to))
         .unwrap();
     // Two November visits (each with several events), the October one outside the range.
     assert_eq!(counts.get(&tree.kader.to_string()), Some(&2));

@@ -37,11 +37,8 @@ fn users_sheet(
     admin: &crate::scope::Principal,
 ) -> Result<Sheet, Fail> {
     let users = admin_of(st).users()?;
-    let label: HashMap<String, String> = area_choices(st, d, admin)?
-        .into_iter()
-        .map(|c| (c.key, c.label))
-        .collect();
-    let codes = super::admin_pages::area_codes(st, d)?;
+    let (choices, codes) = area_choices(st, d, admin)?;
+    let label: HashMap<String, String> = choices.into_iter().map(|c| (c.key, c.label)).collect();
     let rows = users
         .iter()
         .map(|(u, ids)| {

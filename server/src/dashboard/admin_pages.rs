@@ -137,23 +137,25 @@ fn csrf_field(s: &WebSession) -> String {
 }
 
 /// Every area (not Posyandu) of the replica, for labels and the list of ids.
+/// The areas an admin assigns (no Posyandu), and each area's code (see [`area_codes`]), from one
+/// catch-up of the replica.
 pub(super) fn area_choices(
     st: &AppState,
     dash: &Dashboard,
     admin: &Principal,
-) -> Result<Vec<AreaChoice>, Fail> {
+) -> Result<(Vec<AreaChoice>, HashMap<String, String>), Fail> {
     let store = dash.replica.current(st.clock.now_ms())?;
-    Ok(access::choices(&store, admin)?
+    let choices = access::choices(&store, admin)?
         .into_iter()
         .filter(|c| c.level != "posyandu")
-        .collect())
+        .collect();
+    Ok((choices, area_codes(&store)?))
 }
 
 /// Each area's code as an admin types it and [`Admin::assign`] reads it, by area id: the
 /// Kemendagri code of a kelurahan (`53.71.03.1010`), with the RW and RT numbers below it
 /// (`53.71.03.1010/001/002`). People read these; nobody should have to copy a UUID.
-pub(super) fn area_codes(st: &AppState, dash: &Dashboard) -> Result<HashMap<String, String>, Fail> {
-    let store = dash.replica.current(st.clock.now_ms())?;
+fn area_codes(store: &ilp_store::Store) -> Result<HashMap<String, String>, Fail> {
     let tree = store.read(ilp_store::areas::area_tree)?;
     let by_id: HashMap<_, _> = tree.iter().map(|a| (a.id, a)).collect();
     let code_of = |a: &ilp_model::Area| -> String {
@@ -373,8 +375,7 @@ pub async fn users_page(
         };
         let run = || -> std::result::Result<String, Fail> {
             let users = admin_of(&st).users()?;
-            let areas = area_choices(&st, &d, &principal)?;
-            let codes = area_codes(&st, &d)?;
+            let (areas, codes) = area_choices(&st, &d, &principal)?;
             Ok(users_html(
                 lang, &session, &users, &areas, &codes, &p, &query,
             ))
