@@ -13,6 +13,7 @@ pub mod events;
 pub mod households;
 pub mod input;
 pub mod merge;
+mod merge_cycles;
 mod name_index;
 pub mod open;
 pub mod outbox;
@@ -246,6 +247,9 @@ impl Store {
         );
         wtx.remote = remote;
         let out = f(&mut wtx)?;
+        if wtx.merges_written {
+            merge_cycles::settle_write(&mut wtx)?;
+        }
         if wtx.defer_due_items {
             due_items::invalidate(wtx.conn())?;
         } else if !wtx.touched.is_empty() {

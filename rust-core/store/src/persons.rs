@@ -80,23 +80,34 @@ pub fn get_person(conn: &Connection, id: PersonId) -> Result<Person> {
 
 /// Follows merges to the surviving record.
 pub fn resolve_merged(conn: &Connection, id: PersonId) -> Result<PersonId> {
+    survivor_of(conn, id)?
+        .ok_or_else(|| StoreError::Malformed(format!("the merges from person {id} form a cycle")))
+}
+
+/// Follows merges to the surviving record; `None` when they run round a cycle, which exists only
+/// inside a write that pulled one and settles it before committing (see `merge_cycles`).
+pub(crate) fn survivor_of(conn: &Connection, id: PersonId) -> Result<Option<PersonId>> {
+    let mut seen = vec![id];
     let mut current = id;
-    for _ in 0..32 {
+    loop {
         let next: Option<Option<String>> = conn
             .prepare_cached("SELECT merged_into FROM person WHERE id = ?1")?
             .query_row([current.to_string()], |r| r.get(0))
             .optional()?;
         match next {
             None => return Err(StoreError::not_found("person", id)),
-            Some(None) => return Ok(current),
+            Some(None) => return Ok(Some(current)),
             Some(Some(n)) => {
                 current = n
                     .parse()
-                    .map_err(|_| StoreError::Malformed("merged_into".into()))?
+                    .map_err(|_| StoreError::Malformed("merged_into".into()))?;
+                if seen.contains(&current) {
+                    return Ok(None);
+                }
+                seen.push(current);
             }
         }
     }
-    Err(StoreError::Malformed("merge chain too long".into()))
 }
 
 /// Every record merged (directly or transitively) into `id`, and `id` itself.
@@ -359,8 +370,12 @@ pub(crate) fn set_fields(wtx: &mut WriteTx<'_>, updated: &Person) -> Result<()> 
     let name_changed = ["name", "description", "merged_into"]
         .iter()
         .any(|f| changed.contains_key(*f));
+    let merge_written = changed.contains_key("merged_into");
     let (_, clocks) = wtx.record_change("person", &updated.id.to_string(), changed, Some(&prev))?;
     write_row(wtx, updated, &clocks, false)?;
+    if merge_written {
+        crate::merge_cycles::field_written(wtx, &updated.id.to_string())?;
+    }
     if name_changed {
         index_name(wtx, updated);
     }

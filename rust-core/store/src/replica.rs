@@ -10,6 +10,7 @@
 
 use crate::error::{Result, StoreError};
 use crate::events;
+use crate::merge_cycles;
 use crate::outbox::OutboxOp;
 use crate::persons;
 use crate::sync_state::{self, SnapshotProgress};
@@ -797,6 +798,10 @@ fn after_change(
             let pid: PersonId = id
                 .parse()
                 .map_err(|_| StoreError::Malformed("person id".into()))?;
+            let merged = value_text(&new[col("merged_into")]).is_some();
+            if (old.is_some() && did("merged_into")) || (old.is_none() && merged) {
+                merge_cycles::field_written(wtx, id)?;
+            }
             if !deferred && old.is_none() {
                 // Visits pulled before the person counted for no session yet.
                 due_items::note_late_session_visits(wtx.conn(), id, wtx.offset)?;
@@ -931,8 +936,10 @@ fn apply_event(wtx: &mut WriteTx<'_>, e: &Event, hlc: &Hlc) -> Result<Outcome> {
         due_items::note_session_visit(wtx.conn(), e, wtx.offset)?;
         wtx.touch_person(e.person);
         // An event filed under a record merged away counts for the survivor.
-        match persons::resolve_merged(wtx.conn(), e.person) {
-            Ok(s) if s != e.person => wtx.touch_person(s),
+        // A cycle closed earlier in this page has no survivor yet: settling it before the commit
+        // touches the survivor it gets.
+        match persons::survivor_of(wtx.conn(), e.person) {
+            Ok(Some(s)) if s != e.person => wtx.touch_person(s),
             Ok(_) | Err(StoreError::NotFound { .. }) => {}
             Err(other) => return Err(other),
         }

@@ -96,6 +96,8 @@ fn delete_persons(conn: &Connection, persons: &[String]) -> Result<(usize, usize
             "DELETE FROM remote_orphan WHERE entity = 'person' AND entity_id = ?1",
         )?
         .execute([p])?;
+        conn.prepare_cached("DELETE FROM merge_set_aside WHERE person_id = ?1")?
+            .execute([p])?;
         conn.prepare_cached("DELETE FROM person WHERE id = ?1")?
             .execute([p])?;
     }
@@ -179,14 +181,18 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (report, dropped) = drop_in(&tx, role, areas)?;
+        // A record dropped from the middle of a merge cycle ends it here (rare): its other records'
+        // survivors change, so their items and the name index are rebuilt on the next read.
+        let settled = !dropped.is_empty() && !crate::merge_cycles::settle(&tx)?.changed.is_empty();
+        if settled {
+            crate::due_items::invalidate(&tx)?;
+        }
         tx.commit()?;
         // As in `write`: the index follows only what committed, under the writer lock.
-        if let Some(index) = self
-            .name_index
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_mut()
-        {
+        let mut index = self.name_index.lock().unwrap_or_else(|p| p.into_inner());
+        if settled {
+            *index = None;
+        } else if let Some(index) = index.as_mut() {
             for p in &dropped {
                 if let Ok(id) = p.parse::<PersonId>() {
                     index.set(id, None);

@@ -34,6 +34,8 @@ pub struct WriteTx<'a> {
     /// Applying changes pulled from the server: they came from other devices' outboxes and must
     /// not go back out, so the outbox refuses appends.
     pub(crate) remote: bool,
+    /// Some person's `merged_into` was written: merge cycles are settled before the commit.
+    pub(crate) merges_written: bool,
 }
 
 impl<'a> WriteTx<'a> {
@@ -54,6 +56,7 @@ impl<'a> WriteTx<'a> {
             defer_due_items: false,
             offset,
             remote: false,
+            merges_written: false,
         }
     }
 

@@ -18,6 +18,7 @@ use ilp_store::{
     SyncKey, WriteCtx, areas, events, households, merge, persons, pregnancies, search,
 };
 use proptest::prelude::*;
+use rusqlite::OptionalExtension;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -74,7 +75,7 @@ fn outbox_of(store: &Store) -> Vec<RemoteChange> {
 /// Every synced table, rows as text, sorted. Mutable records show each field's effective stamp
 /// (its own, or the creation stamp `*`); local times and derived tables are left out.
 fn dump(store: &Store) -> Vec<String> {
-    let tables: [(&str, &str, &[&str]); 9] = [
+    let tables: [(&str, &str, &[&str]); 10] = [
         (
             "area",
             "id, parent_id, level, code, name",
@@ -137,6 +138,7 @@ fn dump(store: &Store) -> Vec<String> {
                 "outcome_place_kind",
             ],
         ),
+        ("merge_set_aside", "person_id, merged_into", &[]),
         (
             "event",
             "id, person_id, visit_id, kind, target_id, occurred_at, recorded_at, recorded_by, device_id, hlc, payload",
@@ -207,6 +209,14 @@ fn derived(store: &Store) -> Vec<String> {
 /// Asserts that the due items and session days kept up write by write are what a full rebuild
 /// gives, and that the name index finds what the table holds.
 fn assert_derived_state_right(store: &Store, label: &str) {
+    // Merges never run round a cycle: every record has a live survivor.
+    for id in all_person_ids(store) {
+        let survivor = store
+            .read(|c| persons::resolve_merged(c, id))
+            .unwrap_or_else(|e| panic!("{label}: {id} has no survivor: {e}"));
+        let live = store.read(|c| persons::get_person(c, survivor)).unwrap();
+        assert_eq!(live.merged_into, None, "{label}: survivor of {id}");
+    }
     store.refresh_due_items(TODAY).unwrap();
     let kept = derived(store);
     store.rebuild_due_items(TODAY).unwrap();
@@ -372,6 +382,18 @@ fn household_ids(store: &Store) -> Vec<String> {
                 .query_map([], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             Ok(rows)
+        })
+        .unwrap()
+}
+
+fn all_person_ids(store: &Store) -> Vec<PersonId> {
+    store
+        .read(|c| {
+            let mut s = c.prepare("SELECT id FROM person ORDER BY id")?;
+            let rows: Vec<String> = s
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows.iter().map(|r| r.parse().unwrap()).collect())
         })
         .unwrap()
 }
@@ -704,6 +726,160 @@ fn a_person_merge_travels_with_its_event() {
         |e| matches!(e.payload, EventPayload::PersonMerged { merged, .. } if merged == unknown)
     ));
     assert_derived_state_right(b, "device 2");
+}
+
+/// Heads of `n` households registered on device 1 and delivered to every device.
+fn heads_everywhere(stores: &[Store], w: &World, n: u32) -> Vec<PersonId> {
+    let heads: Vec<PersonId> = (0..n)
+        .map(|i| {
+            stores[0]
+                .write(&ctx_at(w.kader, 1 + i), |tx| {
+                    households::register(tx, &household_input_new(w.rt1), &family(60 + i))
+                })
+                .unwrap()
+                .members[0]
+        })
+        .collect();
+    let mut rng = Rng(11);
+    for s in &stores[1..] {
+        deliver(s, &outbox_of(&stores[0]), &mut rng, 5);
+    }
+    heads
+}
+
+fn merge_state(store: &Store, id: PersonId) -> (Option<PersonId>, Option<String>) {
+    store
+        .read(|c| {
+            let p = persons::get_person(c, id)?;
+            let aside: Option<String> = c
+                .query_row(
+                    "SELECT merged_into FROM merge_set_aside WHERE person_id = ?1",
+                    [id.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok((p.merged_into, aside))
+        })
+        .unwrap()
+}
+
+#[test]
+fn opposite_merges_keep_the_earlier_and_set_the_newer_aside_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let (stores, w) = devices(dir.path(), 3);
+    let heads = heads_everywhere(&stores, &w, 2);
+    let (a, b) = (heads[0], heads[1]);
+    // A visit to A on device 3, before anyone merges.
+    stores[2]
+        .write(&ctx_at(w.kader, 6), |tx| {
+            events::record_visit(
+                tx,
+                &VisitInput {
+                    note: Some("tekanan darah tinggi".into()),
+                    ..VisitInput::new(a, at(6), VisitKind::HomeVisit)
+                },
+            )
+        })
+        .unwrap();
+    // Device 1 merges A into B; later, not knowing it, device 2 merges B into A.
+    stores[0]
+        .write(&ctx_at(w.kader, 10), |tx| merge::merge_persons(tx, b, a))
+        .unwrap();
+    stores[1]
+        .write(&ctx_at(w.kader, 20), |tx| merge::merge_persons(tx, a, b))
+        .unwrap();
+    let mut rng = Rng(3);
+    exchange_all(&stores, &mut rng, 30);
+    assert_converged(&stores);
+    for (i, s) in stores.iter().enumerate() {
+        let label = format!("device {}", i + 1);
+        assert_eq!(
+            merge_state(s, a),
+            (Some(b), None),
+            "{label}: A stays merged into B"
+        );
+        assert_eq!(
+            merge_state(s, b),
+            (None, Some(a.to_string())),
+            "{label}: B's newer merge into A is set aside"
+        );
+        assert_eq!(s.read(|c| persons::resolve_merged(c, a)).unwrap(), b);
+        let history = s.read(|c| events::effective_events(c, b)).unwrap();
+        assert!(
+            history.iter().any(
+                |e| matches!(&e.payload, EventPayload::Note { text } if text == "tekanan darah tinggi")
+            ),
+            "{label}: A's visit counts for B"
+        );
+        assert!(
+            search::search(s, "Yohanes Ndun 61", None, 10)
+                .unwrap()
+                .iter()
+                .any(|h| h.person.id == b),
+            "{label}: B is found by name"
+        );
+        assert_derived_state_right(s, &label);
+    }
+    // B is live again, so it can be edited and merged further like any record.
+    stores[1]
+        .write(&ctx_at(w.kader, 40), |tx| {
+            let p = persons::get_person(tx.conn(), b)?;
+            persons::edit_person(
+                tx,
+                b,
+                &PersonInput {
+                    phone: Some("081277776666".into()),
+                    ..person_input(&p)
+                },
+            )
+        })
+        .unwrap();
+    exchange_all(&stores, &mut rng, 41);
+    assert_converged(&stores);
+    assert_eq!(merge_state(&stores[0], b), (None, Some(a.to_string())));
+}
+
+#[test]
+fn a_merge_set_aside_takes_effect_again_when_its_cycle_is_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let (stores, w) = devices(dir.path(), 3);
+    let heads = heads_everywhere(&stores, &w, 3);
+    let (a, b, c) = (heads[0], heads[1], heads[2]);
+    let mut rng = Rng(9);
+    // Device 1 merges A into B (at 10 s) and device 3 hears of it.
+    stores[0]
+        .write(&ctx_at(w.kader, 10), |tx| merge::merge_persons(tx, b, a))
+        .unwrap();
+    deliver(&stores[2], &outbox_of(&stores[0]), &mut rng, 11);
+    // Device 2 merges B into A (at 30 s); devices 1 and 2 exchange and set B's merge aside.
+    stores[1]
+        .write(&ctx_at(w.kader, 30), |tx| merge::merge_persons(tx, a, b))
+        .unwrap();
+    deliver(&stores[0], &outbox_of(&stores[1]), &mut rng, 31);
+    deliver(&stores[1], &outbox_of(&stores[0]), &mut rng, 31);
+    for s in &stores[..2] {
+        assert_eq!(merge_state(s, b), (None, Some(a.to_string())));
+        assert_derived_state_right(s, "cycle set aside");
+    }
+    // Device 3, behind (20 s), merges B into C: A's merge moves to C (newer than A into B) while
+    // B's own field keeps the newer merge into A. The cycle is gone: B into A takes effect.
+    stores[2]
+        .write(&ctx_at(w.kader, 20), |tx| merge::merge_persons(tx, c, b))
+        .unwrap();
+    exchange_all(&stores, &mut rng, 40);
+    assert_converged(&stores);
+    for (i, s) in stores.iter().enumerate() {
+        let label = format!("device {}", i + 1);
+        assert_eq!(merge_state(s, a), (Some(c), None), "{label}: A into C");
+        assert_eq!(
+            merge_state(s, b),
+            (Some(a), None),
+            "{label}: B into A again"
+        );
+        assert_eq!(merge_state(s, c), (None, None), "{label}: C survives");
+        assert_eq!(s.read(|x| persons::resolve_merged(x, b)).unwrap(), c);
+        assert_derived_state_right(s, &label);
+    }
 }
 
 #[test]
@@ -1205,28 +1381,10 @@ fn op(devices: usize) -> impl Strategy<Value = Op> {
     ]
 }
 
-/// Known bug, not fixed yet: merges made on different devices before they sync can close a cycle
-/// (A into B on one phone, B into A on another). Each is a different record's `merged_into`, so
-/// last-writer-wins keeps both, and every replica that receives both fails to resolve the survivor
-/// ("merge chain too long"), which stops its sync. The property test leaves such merges out
-/// ([`KnownBugs::Skip`]) so it keeps checking everything else on every run; the ignored test
-/// `opposite_merges_on_two_devices_converge` reproduces the bug until it is fixed.
-#[derive(Clone, Copy, PartialEq)]
-enum KnownBugs {
-    Skip,
-    Run,
-}
-
 fn run(ops: &[Op], n: u8, seed: u64) {
-    run_with(ops, n, seed, KnownBugs::Skip)
-}
-
-fn run_with(ops: &[Op], n: u8, seed: u64, known: KnownBugs) {
     let dir = tempfile::tempdir().unwrap();
     let (stores, w) = devices(dir.path(), n);
     let mut rng = Rng(seed | 1);
-    // Every merge made on any device, merged record -> survivor.
-    let mut merges: std::collections::HashMap<PersonId, PersonId> = Default::default();
     for (step, op) in ops.iter().enumerate() {
         let step = step as u32 + 1;
         let ctx = ctx_at(w.kader, step);
@@ -1336,24 +1494,9 @@ fn run_with(ops: &[Op], n: u8, seed: u64, known: KnownBugs) {
                     continue;
                 }
                 let (a, b) = (ids[a % ids.len()], ids[b % ids.len()]);
-                // b into a closes a cycle when a was already merged, on some device, into b.
-                let mut at = a;
-                let mut closes_cycle = false;
-                while let Some(&next) = merges.get(&at) {
-                    if next == b {
-                        closes_cycle = true;
-                        break;
-                    }
-                    at = next;
-                }
-                if closes_cycle && known == KnownBugs::Skip {
-                    continue;
-                }
-                let done = stores[device].write(&ctx, |tx| merge::merge_persons(tx, a, b));
-                if done.is_ok() {
-                    merges.insert(b, a);
-                }
-                done.map(|_| ())
+                stores[device]
+                    .write(&ctx, |tx| merge::merge_persons(tx, a, b))
+                    .map(|_| ())
             }
             Op::Sync { from, to, seed } => {
                 if from != to {
@@ -1394,7 +1537,6 @@ proptest! {
 /// The case proptest found (CI, 2026-11-22): two households registered on device 1 reach device 2;
 /// device 2 merges one person into another, device 1 the other way round, then all sync.
 #[test]
-#[ignore = "known bug: concurrent opposite merges close a merge cycle (see KnownBugs)"]
 fn opposite_merges_on_two_devices_converge() {
     let ops = [
         Op::Register {
@@ -1421,7 +1563,7 @@ fn opposite_merges_on_two_devices_converge() {
             b: 11404502797809322363,
         },
     ];
-    run_with(&ops, 3, 1178190763461511388, KnownBugs::Run);
+    run(&ops, 3, 1178190763461511388);
 }
 
 fn clamp(op: Op, n: usize) -> Op {

@@ -153,12 +153,29 @@ fn an_encrypted_file_damaged_past_its_first_page_is_moved_aside() {
     }
 }
 
+/// Opens a database made from a fixture, as the device that wrote it.
+fn open_fixture(path: &std::path::Path) -> Store {
+    Store::open(
+        StoreConfig {
+            path: path.to_path_buf(),
+            key: None,
+            device: "00000000-0000-4000-8000-000000000001".parse().unwrap(),
+            utc_offset: ilp_model::timestamp::wita(),
+        },
+        Box::new(SeededEntropy::new(3)),
+        now(),
+    )
+    .unwrap()
+    .0
+}
+
 #[test]
 fn every_released_schema_upgrades_and_matches_a_fresh_one() {
     let fixtures = [
         (1, include_str!("fixtures/schema-v1.sql")),
         (2, include_str!("fixtures/schema-v2.sql")),
         (3, include_str!("fixtures/schema-v3.sql")),
+        (4, include_str!("fixtures/schema-v4.sql")),
     ];
     // A schema not released yet would have no fixture: count it here while it is being built.
     const UNRELEASED: i64 = 0;
@@ -182,18 +199,7 @@ fn every_released_schema_upgrades_and_matches_a_fresh_one() {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(sql).unwrap();
         drop(conn);
-        let old = Store::open(
-            StoreConfig {
-                path: path.clone(),
-                key: None,
-                device: "00000000-0000-4000-8000-000000000001".parse().unwrap(),
-                utc_offset: ilp_model::timestamp::wita(),
-            },
-            Box::new(SeededEntropy::new(3)),
-            now(),
-        )
-        .unwrap()
-        .0;
+        let old = open_fixture(&path);
         assert_eq!(
             schema(&old),
             schema(&fresh),
@@ -248,6 +254,67 @@ fn every_released_schema_upgrades_and_matches_a_fresh_one() {
             );
         }
     }
+}
+
+/// Schema 3 could store a merge cycle pulled from two devices (A into B here, B into A there): the
+/// upgrade settles it by the rule every later sync applies (the newer merge is set aside).
+#[test]
+fn a_merge_cycle_stored_by_schema_3_is_settled_on_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3-cycle.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(include_str!("fixtures/schema-v3.sql"))
+        .unwrap();
+    let (child, twin) = (
+        "40000000-0000-4000-8000-000000000002",
+        "40000000-0000-4000-8000-000000000003",
+    );
+    conn.execute(
+        "INSERT INTO person (id, household_id, name, sex, birth_date, birth_estimated, relation,
+             merged_into, created_at, updated_at, hlc_fields)
+         VALUES (?1, '30000000-0000-4000-8000-000000000001', 'Sukarno Ndun', 'male', '2025-03-01', 0,
+             'child', ?2, 1763800000000, 1763800000000,
+             '{\"*\":\"000001763800000000.0000000002.00000000-0000-4000-8000-000000000002\",
+               \"merged_into\":\"000001763800005000.0000000000.00000000-0000-4000-8000-000000000002\"}')",
+        [twin, child],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE person SET merged_into = ?2, hlc_fields = json_set(hlc_fields, '$.merged_into',
+             '000001763800001000.0000000000.00000000-0000-4000-8000-000000000001') WHERE id = ?1",
+        [child, twin],
+    )
+    .unwrap();
+    drop(conn);
+    let store = open_fixture(&path);
+    let (merged_into, aside): (Option<String>, Option<String>) = store
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT (SELECT merged_into FROM person WHERE id = ?1),
+                        (SELECT merged_into FROM merge_set_aside WHERE person_id = ?2)",
+                [child, twin],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(merged_into.as_deref(), Some(twin), "the older merge stands");
+    assert_eq!(aside.as_deref(), Some(child), "the newer one is set aside");
+    let twin_id: ilp_model::PersonId = twin.parse().unwrap();
+    let today = time::macros::date!(2026 - 11 - 22);
+    let items = store.due_items_of(twin_id, today).unwrap();
+    assert!(
+        items.iter().any(|i| i.kind.key() == "imm:mr:1"),
+        "the survivor has the child's schedule"
+    );
+    let latest = store
+        .read(|c| ilp_store::events::latest_measurements(c, twin_id))
+        .unwrap();
+    assert_eq!(
+        latest.weight_kg.unwrap().value,
+        9.6,
+        "the merged record's weighing counts for the survivor"
+    );
+    assert!(store.integrity_check().unwrap().is_empty());
 }
 
 #[test]

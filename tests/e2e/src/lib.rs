@@ -287,7 +287,7 @@ pub fn open_device_store(
 /// bookkeeping: created/updated times and clock maps). Derived tables (due items, session days)
 /// are left out; they follow from these.
 pub fn dump(store: &Store) -> BTreeMap<String, BTreeMap<String, Value>> {
-    const TABLES: [(&str, &str, &[&str]); 7] = [
+    const TABLES: [(&str, &str, &[&str]); 8] = [
         ("area", "id", &["hlc"]),
         ("posyandu", "id", &["hlc"]),
         ("app_user", "id", &["hlc"]),
@@ -303,6 +303,7 @@ pub fn dump(store: &Store) -> BTreeMap<String, BTreeMap<String, Value>> {
             &["created_at", "updated_at", "hlc_fields"],
         ),
         ("event", "id", &[]),
+        ("merge_set_aside", "person_id", &[]),
     ];
     store
         .read(|c| {
@@ -381,7 +382,7 @@ pub fn restrict(
         let keep = |id: &String, row: &Value| -> bool {
             match table.as_str() {
                 "household" => households.contains(id),
-                "person" => persons.contains(id),
+                "person" | "merge_set_aside" => persons.contains(id),
                 "pregnancy" | "event" => row["person_id"]
                     .as_str()
                     .is_some_and(|p| persons.contains(p)),
