@@ -327,16 +327,32 @@ impl Admin<'_> {
         Ok(())
     }
 
-    /// Disables a user: no login, every token revoked.
+    /// Disables a user: no login, every token revoked. The last active admin stays: nobody would
+    /// be left to enable anyone again (the dashboard's administration needs an admin).
     pub fn disable(&self, username: &str) -> Result<()> {
         let u = self.user(username)?;
-        self.write(vec![AdminChange {
+        let is_admin = u.role == "admin";
+        let change = AdminChange {
             entity: entity::USER.into(),
             id: u.id,
             op: Op::Upsert,
             payload: json!({"fields": {"active": false}}),
             hlc: None,
-        }])?;
+        };
+        self.write_then(vec![change], |tx| {
+            // Checked after the write, in its transaction: two admins disabling each other at
+            // once cannot both succeed.
+            let admins_left = tx
+                .users()?
+                .iter()
+                .any(|x| x.role == "admin" && x.active && !x.username.starts_with('_'));
+            if is_admin && !admins_left {
+                return Err(Error::Usage(format!(
+                    "{username} is the last active admin; add another admin first"
+                )));
+            }
+            Ok(())
+        })?;
         Ok(())
     }
 

@@ -152,6 +152,36 @@ async fn tokens_expire_and_are_revoked() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_active_admin_cannot_be_disabled() {
+    let s = TestServer::start().await;
+    let st = s.state.clone();
+    tokio::task::spawn_blocking(move || {
+        let admin = common::admin_of(&st);
+        let e = admin.disable("admin").unwrap_err();
+        assert!(e.to_string().contains("last active admin"), "{e}");
+        // Nothing of the refused change stayed: the admin still logs in.
+        assert!(
+            admin
+                .users()
+                .unwrap()
+                .iter()
+                .any(|(u, _)| u.username == "admin" && u.active)
+        );
+        admin
+            .add_user("admin.two", "Admin Dua", "admin", &[], common::PASSWORD)
+            .unwrap();
+        admin.disable("admin").unwrap();
+        let e = admin.disable("admin.two").unwrap_err();
+        assert!(e.to_string().contains("last active admin"), "{e}");
+    })
+    .await
+    .unwrap();
+    s.login_as("admin.two", common::PASSWORD, &new_id())
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_devices_are_refused() {
     let s = TestServer::start().await;
     let a = s.login("kader.a").await;

@@ -386,10 +386,10 @@ fn household_ids(store: &Store) -> Vec<String> {
         .unwrap()
 }
 
-fn all_person_ids(store: &Store) -> Vec<PersonId> {
+fn person_ids_where(store: &Store, sql: &str) -> Vec<PersonId> {
     store
         .read(|c| {
-            let mut s = c.prepare("SELECT id FROM person ORDER BY id")?;
+            let mut s = c.prepare(sql)?;
             let rows: Vec<String> = s
                 .query_map([], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
@@ -398,16 +398,16 @@ fn all_person_ids(store: &Store) -> Vec<PersonId> {
         .unwrap()
 }
 
+fn all_person_ids(store: &Store) -> Vec<PersonId> {
+    person_ids_where(store, "SELECT id FROM person ORDER BY id")
+}
+
+/// Live (not merged) persons.
 fn person_ids(store: &Store) -> Vec<PersonId> {
-    store
-        .read(|c| {
-            let mut s = c.prepare("SELECT id FROM person WHERE merged_into IS NULL ORDER BY id")?;
-            let rows: Vec<String> = s
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            Ok(rows.iter().map(|r| r.parse().unwrap()).collect())
-        })
-        .unwrap()
+    person_ids_where(
+        store,
+        "SELECT id FROM person WHERE merged_into IS NULL ORDER BY id",
+    )
 }
 
 /// Devices that start from device 1's seed (delivered as pulled changes) with due items current.
