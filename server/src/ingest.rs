@@ -168,7 +168,7 @@ pub fn ingest(tx: &mut dyn Tx, ctx: &Ingest<'_>, changes: &[Change]) -> Result<I
         match decide(&mut w, ctx, change) {
             Ok(()) => out.stored += 1,
             Err(Fail::Refused(r)) => {
-                w.tx.insert_refusal(ctx.device, change.seq, r.code, &r.reason)?;
+                w.tx.insert_refusal(ctx.device, change.seq, r.code, &r.reason, ctx.now_ms)?;
                 out.refused_now += 1;
             }
             Err(Fail::Error(e)) => return Err(e),

@@ -246,9 +246,15 @@ pub trait Tx: Sql {
         percent_tenths: Option<i64>,
     ) -> SResult<()>;
 
-    /// Records a refused sync item, stamped with the device's `last_seen_at` (which the push that
-    /// refuses it has just set) as the time it was refused.
-    fn insert_refusal(&mut self, device: &str, seq: i64, code: &str, reason: &str) -> SResult<()>;
+    /// Records a refused sync item and when the server refused it (milliseconds).
+    fn insert_refusal(
+        &mut self,
+        device: &str,
+        seq: i64,
+        code: &str,
+        reason: &str,
+        at_ms: i64,
+    ) -> SResult<()>;
     /// Refused sync items per device with `from <= refused_at < to` (milliseconds); items
     /// refused before refusal times were recorded are in no range.
     fn refusal_counts(&mut self, from: i64, to: i64) -> SResult<Vec<(String, i64)>>;

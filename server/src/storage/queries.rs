@@ -379,18 +379,14 @@ impl<T: Sql + ?Sized> Tx for T {
         Ok(())
     }
 
-    fn insert_refusal(&mut self, device: &str, seq: i64, code: &str, reason: &str) -> SResult<()> {
-        // The push that refuses the item set the device's last_seen_at to its own time earlier in
-        // this transaction (http::push): that is when the item was refused.
-        let at = self
-            .query(
-                "SELECT last_seen_at FROM device WHERE id = $1",
-                &[device.into()],
-            )?
-            .first()
-            .map(|r| r[0].opt_int())
-            .transpose()?
-            .flatten();
+    fn insert_refusal(
+        &mut self,
+        device: &str,
+        seq: i64,
+        code: &str,
+        reason: &str,
+        at_ms: i64,
+    ) -> SResult<()> {
         self.execute(
             "INSERT INTO refusal (device_id, seq, code, reason, refused_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT DO NOTHING",
@@ -399,7 +395,7 @@ impl<T: Sql + ?Sized> Tx for T {
                 seq.into(),
                 code.into(),
                 reason.into(),
-                at.into(),
+                at_ms.into(),
             ],
         )?;
         Ok(())
