@@ -10,16 +10,15 @@
 use super::access::AreaChoice;
 use super::export::{self, Cell, Sheet};
 use super::figures::{first_of_month, month_text, months_before};
-use super::html::{Header, esc, page, respond, url};
+use super::html::{Header, esc, page, url};
 use super::i18n::Lang;
 use super::{
-    Ctx, Dash, Fail, Format, Params, Shared, blocking, context, fail_page, file, lang_and_query,
-    remember_lang,
+    Ctx, Dash, Fail, Format, Params, Shared, area_page, blocking, context, fail_page, file,
 };
 use crate::error::Result;
 use crate::storage::Db;
 use axum::extract::{Extension, Query, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use ilp_model::{AreaId, Timestamp};
 use ilp_rules::due::DueStatus;
@@ -308,6 +307,18 @@ pub fn html(a: ActivityArgs<'_>) -> String {
     )
 }
 
+/// The rows of a page's or export's area and month.
+fn rows_of(db: &dyn Db, ctx: &Ctx) -> Result<Vec<ActivityRow>> {
+    compute(
+        db,
+        &ctx.store,
+        &ctx.choices,
+        &ctx.choice,
+        ctx.month,
+        ctx.today,
+    )
+}
+
 pub async fn activity_page(
     State(s): Shared,
     Extension(d): Dash,
@@ -315,42 +326,22 @@ pub async fn activity_page(
     Query(params): Params,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let (lang, query) = lang_and_query(&headers, &params, raw.as_deref());
-    let p = params.clone();
-    let h = headers.clone();
-    let r = blocking(move || {
-        let ctx = match context(&s, &d, &h, &p) {
-            Ok(c) => c,
-            Err(e) => return fail_page(lang, e.0, e.1),
-        };
-        let run = || -> std::result::Result<String, Fail> {
-            let rows = compute(
-                s.db.as_ref(),
-                &ctx.store,
-                &ctx.choices,
-                &ctx.choice,
-                ctx.month,
-                ctx.today,
-            )?;
-            Ok(html(ActivityArgs {
-                lang,
-                header: &ctx.header(),
-                choices: &ctx.choices,
-                choice: &ctx.choice,
-                month: ctx.month,
-                max_month: month_text(ctx.today),
-                rows: &rows,
-                offset: ctx.store.utc_offset(),
-                query: &query,
-            }))
-        };
-        match run() {
-            Ok(html) => respond(StatusCode::OK, html),
-            Err(f) => fail_page(lang, f, Some(ctx.session.clone())),
-        }
+    let st = s.clone();
+    area_page(s, d, headers, params, raw, move |ctx, req| {
+        let rows = rows_of(st.db.as_ref(), ctx)?;
+        Ok(html(ActivityArgs {
+            lang: req.lang,
+            header: &ctx.header(),
+            choices: &ctx.choices,
+            choice: &ctx.choice,
+            month: ctx.month,
+            max_month: month_text(ctx.today),
+            rows: &rows,
+            offset: ctx.store.utc_offset(),
+            query: &req.query,
+        }))
     })
-    .await;
-    remember_lang(&headers, &params, r)
+    .await
 }
 
 /// Devices as one cell: each device's name (or the start of its id), last sync, and whether it
@@ -431,14 +422,7 @@ async fn export_activity(
             Err(e) => return fail_page(lang, e.0, e.1),
         };
         let run = || -> std::result::Result<Response, Fail> {
-            let rows = compute(
-                st.db.as_ref(),
-                &ctx.store,
-                &ctx.choices,
-                &ctx.choice,
-                ctx.month,
-                ctx.today,
-            )?;
+            let rows = rows_of(st.db.as_ref(), &ctx)?;
             file(
                 format,
                 &format!("aktivitas-{}", month_text(ctx.month)),

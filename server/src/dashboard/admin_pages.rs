@@ -8,12 +8,12 @@
 
 use super::access::{self, AreaChoice};
 use super::activity::when;
-use super::html::{Header, esc, message_page, page, respond};
+use super::html::{Header, esc, message_page, page};
 use super::i18n::{self, Lang};
 use super::session::{self, WebSession};
 use super::{
-    Dash, Dashboard, Fail, Params, Shared, blocking, check_csrf, fail_page, lang_and_query,
-    redirect, remember_lang, signed_in,
+    Dash, Dashboard, Fail, PageRequest, Params, Shared, blocking, check_csrf, fail_page, redirect,
+    serve_page, signed_in,
 };
 use crate::admin::Admin;
 use crate::auth::PasswordCost;
@@ -26,6 +26,7 @@ use axum::extract::{Extension, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub const USERS: (&str, &str) = ("Pengguna", "Users");
 pub const DEVICES: (&str, &str) = ("Perangkat", "Devices");
@@ -358,6 +359,26 @@ fn devices_html(
     )
 }
 
+/// Serves an administration page ([`signed_in_admin`] first).
+async fn admin_page(
+    st: Arc<AppState>,
+    headers: HeaderMap,
+    params: HashMap<String, String>,
+    raw: Option<String>,
+    build: impl FnOnce(&(WebSession, Principal), &PageRequest) -> std::result::Result<String, Fail>
+    + Send
+    + 'static,
+) -> Response {
+    let check = move |h: &HeaderMap, req: &PageRequest| match signed_in_admin(&st, h, req.lang) {
+        Ok(admin) => {
+            let session = admin.0.clone();
+            Ok((admin, session))
+        }
+        Err(refused) => Err(refused),
+    };
+    serve_page(headers, params, raw, check, build).await
+}
+
 pub async fn users_page(
     State(st): Shared,
     Extension(d): Dash,
@@ -365,28 +386,27 @@ pub async fn users_page(
     Query(params): Params,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let (lang, query) = lang_and_query(&headers, &params, raw.as_deref());
-    let p = params.clone();
-    let h = headers.clone();
-    let r = blocking(move || {
-        let (session, principal) = match signed_in_admin(&st, &h, lang) {
-            Ok(x) => x,
-            Err(r) => return *r,
-        };
-        let run = || -> std::result::Result<String, Fail> {
-            let users = admin_of(&st).users()?;
-            let (areas, codes) = area_choices(&st, &d, &principal)?;
+    let s = st.clone();
+    admin_page(
+        st,
+        headers,
+        params,
+        raw,
+        move |(session, principal), req| {
+            let users = admin_of(&s).users()?;
+            let (areas, codes) = area_choices(&s, &d, principal)?;
             Ok(users_html(
-                lang, &session, &users, &areas, &codes, &p, &query,
+                req.lang,
+                session,
+                &users,
+                &areas,
+                &codes,
+                &req.params,
+                &req.query,
             ))
-        };
-        match run() {
-            Ok(html) => respond(StatusCode::OK, html),
-            Err(f) => fail_page(lang, f, Some(session)),
-        }
-    })
-    .await;
-    remember_lang(&headers, &params, r)
+        },
+    )
+    .await
 }
 
 pub async fn devices_page(
@@ -396,26 +416,20 @@ pub async fn devices_page(
     Query(params): Params,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let (lang, query) = lang_and_query(&headers, &params, raw.as_deref());
-    let p = params.clone();
-    let h = headers.clone();
-    let r = blocking(move || {
-        let (session, _) = match signed_in_admin(&st, &h, lang) {
-            Ok(x) => x,
-            Err(r) => return *r,
-        };
-        let run = || -> std::result::Result<String, Fail> {
-            let devices = admin_of(&st).devices()?;
-            let offset = d.replica.current(st.clock.now_ms())?.utc_offset();
-            Ok(devices_html(lang, &session, &devices, offset, &p, &query))
-        };
-        match run() {
-            Ok(html) => respond(StatusCode::OK, html),
-            Err(f) => fail_page(lang, f, Some(session)),
-        }
+    let s = st.clone();
+    admin_page(st, headers, params, raw, move |(session, _), req| {
+        let devices = admin_of(&s).devices()?;
+        let offset = d.replica.current(s.clock.now_ms())?.utc_offset();
+        Ok(devices_html(
+            req.lang,
+            session,
+            &devices,
+            offset,
+            &req.params,
+            &req.query,
+        ))
     })
-    .await;
-    remember_lang(&headers, &params, r)
+    .await
 }
 
 fn field(form: &HashMap<String, String>, name: &str) -> String {

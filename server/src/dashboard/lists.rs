@@ -6,16 +6,16 @@
 //! as of today from the due items ([`super::overdue`]), and the month's emergency referrals with
 //! their pick-ups (`referrals::referrals_in_rts`).
 
+use super::area_page;
 use super::drill::{self, Side, SubjectLine};
 use super::export::{self, Cell, Sheet};
 use super::figures::{self, month_text};
-use super::html::{esc, page, respond, url};
+use super::html::{esc, page, url};
 use super::i18n::{self, Lang};
 use super::overdue::{self, AS_OF_NOTE, AS_OF_TODAY, AncBehind, OverdueDose};
 use super::{Ctx, Dash, Fail, Format, Params, Shared, blocking, context, fail_page, file};
-use super::{lang_and_query, remember_lang};
 use axum::extract::{Extension, Query, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use ilp_rules::coverage::Indicator;
 use ilp_store::subjects::{self, SubjectKind};
@@ -558,21 +558,11 @@ pub async fn lists_page(
     Query(params): Params,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let (lang, query) = lang_and_query(&headers, &params, raw.as_deref());
-    let p = params.clone();
-    let h = headers.clone();
-    let r = blocking(move || {
-        let ctx = match context(&s, &d, &h, &p) {
-            Ok(c) => c,
-            Err(e) => return fail_page(lang, e.0, e.1),
-        };
-        match gather(&ctx, lang) {
-            Ok(g) => respond(StatusCode::OK, render(lang, &ctx, &g, &query)),
-            Err(f) => fail_page(lang, f, Some(ctx.session.clone())),
-        }
+    area_page(s, d, headers, params, raw, |ctx, req| {
+        let g = gather(ctx, req.lang)?;
+        Ok(render(req.lang, ctx, &g, &req.query))
     })
-    .await;
-    remember_lang(&headers, &params, r)
+    .await
 }
 
 fn person_columns(lang: Lang) -> Vec<String> {

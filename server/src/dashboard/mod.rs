@@ -189,6 +189,66 @@ async fn blocking(f: impl FnOnce() -> Response + Send + 'static) -> Response {
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
+/// What a page's builder gets besides its context: the language, the query to keep in links,
+/// and the request's parameters.
+struct PageRequest {
+    lang: Lang,
+    query: String,
+    params: HashMap<String, String>,
+}
+
+/// Serves a page, signed-in check first (`check`, which answers with its own response on
+/// refusal), then `build` with what the check gave, in a blocking thread. A failed build shows the
+/// error page under the user's header; a `?lang=` choice is remembered.
+async fn serve_page<T: Send + 'static>(
+    headers: HeaderMap,
+    params: HashMap<String, String>,
+    raw: Option<String>,
+    check: impl FnOnce(&HeaderMap, &PageRequest) -> std::result::Result<(T, WebSession), Box<Response>>
+    + Send
+    + 'static,
+    build: impl FnOnce(&T, &PageRequest) -> std::result::Result<String, Fail> + Send + 'static,
+) -> Response {
+    let (lang, query) = lang_and_query(&headers, &params, raw.as_deref());
+    let req = PageRequest {
+        lang,
+        query,
+        params: params.clone(),
+    };
+    let h = headers.clone();
+    let r = blocking(move || {
+        let (checked, session) = match check(&h, &req) {
+            Ok(x) => x,
+            Err(refused) => return *refused,
+        };
+        match build(&checked, &req) {
+            Ok(html) => respond(StatusCode::OK, html),
+            Err(f) => fail_page(lang, f, Some(session)),
+        }
+    })
+    .await;
+    remember_lang(&headers, &params, r)
+}
+
+/// Serves a page of one area and month ([`context`] first).
+async fn area_page(
+    s: Arc<AppState>,
+    d: Arc<Dashboard>,
+    headers: HeaderMap,
+    params: HashMap<String, String>,
+    raw: Option<String>,
+    build: impl FnOnce(&Ctx, &PageRequest) -> std::result::Result<String, Fail> + Send + 'static,
+) -> Response {
+    let check = move |h: &HeaderMap, req: &PageRequest| match context(&s, &d, h, &req.params) {
+        Ok(ctx) => {
+            let session = ctx.session.clone();
+            Ok((ctx, session))
+        }
+        Err(e) => Err(Box::new(fail_page(req.lang, e.0, e.1))),
+    };
+    serve_page(headers, params, raw, check, build).await
+}
+
 async fn home() -> Response {
     redirect("/dashboard/coverage")
 }
@@ -567,35 +627,26 @@ async fn coverage_page(
     Query(params): Params,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let (lang, query) = lang_and_query(&headers, &params, raw.as_deref());
-    let p = params.clone();
-    let h = headers.clone();
-    let r = blocking(move || {
-        let ctx = match context(&s, &d, &h, &p) {
-            Ok(c) => c,
-            Err(e) => return fail_page(lang, e.0, e.1),
-        };
-        let run = || -> std::result::Result<String, Fail> {
-            let f = figures::compute(&ctx.store, &ctx.choice, ctx.month, ctx.today)?;
-            let t = targets::Targets::load(s.db.as_ref(), &ctx.session.user.id)?;
-            Ok(pages::coverage(pages::CoverageArgs {
-                lang,
-                header: &ctx.header(),
-                choices: &ctx.choices,
-                figures: &f,
-                targets: &t,
-                query: &query,
-                notice: p.contains_key("saved").then(|| lang.t(i18n::TARGETS_SAVED)),
-                max_month: figures::month_text(ctx.today),
-            }))
-        };
-        match run() {
-            Ok(html) => respond(StatusCode::OK, html),
-            Err(f) => fail_page(lang, f, Some(ctx.session.clone())),
-        }
+    let st = s.clone();
+    area_page(s, d, headers, params, raw, move |ctx, req| {
+        let lang = req.lang;
+        let f = figures::compute(&ctx.store, &ctx.choice, ctx.month, ctx.today)?;
+        let t = targets::Targets::load(st.db.as_ref(), &ctx.session.user.id)?;
+        Ok(pages::coverage(pages::CoverageArgs {
+            lang,
+            header: &ctx.header(),
+            choices: &ctx.choices,
+            figures: &f,
+            targets: &t,
+            query: &req.query,
+            notice: req
+                .params
+                .contains_key("saved")
+                .then(|| lang.t(i18n::TARGETS_SAVED)),
+            max_month: figures::month_text(ctx.today),
+        }))
     })
-    .await;
-    remember_lang(&headers, &params, r)
+    .await
 }
 
 /// The drill-down list of an indicator's side, with what the page and the export both need.
@@ -635,38 +686,23 @@ async fn drill_page(
     Query(params): Params,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let (lang, query) = lang_and_query(&headers, &params, raw.as_deref());
-    let p = params.clone();
-    let h = headers.clone();
-    let r = blocking(move || {
-        let ctx = match context(&s, &d, &h, &p) {
-            Ok(c) => c,
-            Err(e) => return fail_page(lang, e.0, e.1),
-        };
-        match drill_data(&ctx, &code, &p) {
-            Ok((f, indicator, side, lines)) => {
-                let path = format!("/dashboard/coverage/{}", indicator.code());
-                respond(
-                    StatusCode::OK,
-                    pages::drill(pages::DrillArgs {
-                        lang,
-                        header: &ctx.header(),
-                        choices: &ctx.choices,
-                        figures: &f,
-                        indicator,
-                        side,
-                        lines: &lines,
-                        path: &path,
-                        query: &query,
-                        max_month: figures::month_text(ctx.today),
-                    }),
-                )
-            }
-            Err(f) => fail_page(lang, f, Some(ctx.session.clone())),
-        }
+    area_page(s, d, headers, params, raw, move |ctx, req| {
+        let (f, indicator, side, lines) = drill_data(ctx, &code, &req.params)?;
+        let path = format!("/dashboard/coverage/{}", indicator.code());
+        Ok(pages::drill(pages::DrillArgs {
+            lang: req.lang,
+            header: &ctx.header(),
+            choices: &ctx.choices,
+            figures: &f,
+            indicator,
+            side,
+            lines: &lines,
+            path: &path,
+            query: &req.query,
+            max_month: figures::month_text(ctx.today),
+        }))
     })
-    .await;
-    remember_lang(&headers, &params, r)
+    .await
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
