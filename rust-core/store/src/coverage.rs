@@ -10,7 +10,10 @@ use crate::events::{EVENT_COLUMNS, apply_corrections, event_from_row};
 use crate::households::{HOUSEHOLD_COLUMNS, household_from_row};
 use crate::persons::{PERSON_COLUMNS, person_from_row};
 use crate::pregnancies::{self, COLUMNS as PREGNANCY_COLUMNS};
-use ilp_model::{AreaId, Event, Household, HouseholdId, Person, PersonId, PosyanduId, Pregnancy};
+use ilp_model::{
+    AreaId, DeviceId, Event, EventId, EventPayload, Household, HouseholdId, Person, PersonId,
+    PosyanduId, Pregnancy, Timestamp, UserId,
+};
 use ilp_rules::coverage::{CoverageTable, CoverageTables};
 use ilp_rules::facts::{HouseholdFacts, PersonFacts, RuleContext};
 use rusqlite::Connection;
@@ -44,13 +47,17 @@ pub fn area_rts(conn: &Connection, area: CoverageArea) -> Result<Vec<AreaId>> {
 
 type EventsByPerson = FxHashMap<PersonId, Vec<Event>>;
 
-/// The households of `rts` with their members' effective histories and pregnancies. Events of
-/// records merged into a member count for the member; merged-away records are not members.
+/// The households of `rts` with their members' effective histories and pregnancies, as the
+/// coverage rules read them: of each history only the events the rules read
+/// ([`ilp_rules::coverage::reads`]), without who recorded them, on which device or in which
+/// visit. Events of records merged into a member count for the member; merged-away records are
+/// not members.
 ///
 /// A few RTs are read through the person index, a few set-wise queries per RT. A large share of
 /// the database is read table by table in storage order instead (events are stored by time, so
-/// reading them RT by RT would decrypt most pages many times), the event table split between the
-/// store's two readers.
+/// reading them RT by RT would decrypt most pages many times), the events from their compact
+/// copy (`coverage_event`, a quarter of the event table's size) split between the store's two
+/// readers.
 pub fn household_facts(store: &Store, rts: &[AreaId]) -> Result<Vec<HouseholdFacts>> {
     let (total, in_area, first, last) = store.read(|conn| {
         let total: i64 = conn.query_row("SELECT count(*) FROM household", [], |r| r.get(0))?;
@@ -61,9 +68,9 @@ pub fn household_facts(store: &Store, rts: &[AreaId]) -> Result<Vec<HouseholdFac
             in_area += count_stmt.query_row([rt.to_string()], |r| r.get::<_, i64>(0))?;
         }
         // Two subqueries: SQLite reads min() or max() alone from the end of the table's b-tree,
-        // but both in one query scanned (and decrypted) the whole event table.
+        // but both in one query scanned (and decrypted) the whole table.
         let (first, last): (Option<i64>, Option<i64>) = conn.query_row(
-            "SELECT (SELECT min(rowid) FROM event), (SELECT max(rowid) FROM event)",
+            "SELECT (SELECT min(event_rowid) FROM coverage_event), (SELECT max(event_rowid) FROM coverage_event)",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -141,8 +148,7 @@ impl EventSlices {
     }
 }
 
-/// A person id as its column holds it (36 characters): events are kept or skipped by it before
-/// anything of theirs is parsed.
+/// An id as its column holds it (36 characters).
 type IdText = [u8; 36];
 
 fn id_text(id: uuid::Uuid) -> IdText {
@@ -151,9 +157,13 @@ fn id_text(id: uuid::Uuid) -> IdText {
     out
 }
 
-/// The ids of the persons living in `rts` as their columns hold them, read without parsing the
-/// rows (for the second reader, which skips the events of everyone else).
-fn area_person_keys(conn: &Connection, rts: &[AreaId]) -> Result<FxHashSet<IdText>> {
+/// A person id as `coverage_event` holds it (16 bytes): events are kept or skipped by it before
+/// anything of theirs is parsed.
+type IdBytes = [u8; 16];
+
+/// The ids of the persons living in `rts`, read without parsing the rows of anyone else (for the
+/// second reader, which skips the events of everyone else).
+fn area_person_keys(conn: &Connection, rts: &[AreaId]) -> Result<FxHashSet<IdBytes>> {
     let rt_keys: FxHashSet<IdText> = rts.iter().map(|r| id_text(r.0)).collect();
     let key = |v: rusqlite::types::ValueRef<'_>| -> Option<IdText> {
         v.as_bytes().ok().and_then(|b| b.try_into().ok())
@@ -172,10 +182,13 @@ fn area_person_keys(conn: &Connection, rts: &[AreaId]) -> Result<FxHashSet<IdTex
     let mut stmt = conn.prepare("SELECT id, household_id FROM person")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        if key(r.get_ref(1)?).is_some_and(|h| households.contains(&h))
-            && let Some(p) = key(r.get_ref(0)?)
-        {
-            persons.insert(p);
+        if key(r.get_ref(1)?).is_some_and(|h| households.contains(&h)) {
+            let id: PersonId = r
+                .get_ref(0)?
+                .as_str()?
+                .parse()
+                .map_err(|_| StoreError::Malformed("person.id".into()))?;
+            persons.insert(*id.0.as_bytes());
         }
     }
     Ok(persons)
@@ -279,7 +292,7 @@ fn scan_area(conn: &Connection, rts: &[AreaId], slices: &EventSlices) -> Result<
             persons_by_rt[*i].push(p);
         }
     }
-    let wanted: FxHashSet<IdText> = rt_of_person.keys().map(|p| id_text(p.0)).collect();
+    let wanted: FxHashSet<IdBytes> = rt_of_person.keys().map(|p| *p.0.as_bytes()).collect();
     let mut events = EventsByPerson::default();
     while let Some((from, to)) = slices.next() {
         scan_events(conn, &wanted, from, to, &mut events)?;
@@ -353,30 +366,86 @@ impl AreaRows {
     }
 }
 
-/// Adds to `out` the events of the persons in `wanted` (by their id's text) with rowids in
-/// `[from, to)`, in one pass in storage order; the others' events are skipped before anything of
-/// theirs is parsed.
+/// Adds to `out` the events of the persons in `wanted` with rowids in `[from, to)`, from the
+/// compact copy of the event table, in one pass in storage order; the others' events are skipped
+/// before anything of theirs is parsed.
 fn scan_events(
     conn: &Connection,
-    wanted: &FxHashSet<IdText>,
+    wanted: &FxHashSet<IdBytes>,
     from: i64,
     to: i64,
     out: &mut EventsByPerson,
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {EVENT_COLUMNS} FROM event WHERE rowid >= ?1 AND rowid < ?2"
-    ))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT person, id, occurred_at, recorded_at, kind, payload FROM coverage_event
+         WHERE event_rowid >= ?1 AND event_rowid < ?2",
+    )?;
     let mut rows = stmt.query([from, to])?;
     while let Some(r) = rows.next()? {
-        let person: Option<IdText> = r.get_ref(1)?.as_bytes()?.try_into().ok();
-        // An id of another length is malformed: parsing it below reports it.
+        let person: Option<IdBytes> = r
+            .get_ref(0)?
+            .as_blob_or_null()?
+            .and_then(|b| b.try_into().ok());
+        // A malformed id (null here): reading it below reports it.
         if person.is_some_and(|p| !wanted.contains(&p)) {
             continue;
         }
-        let e = event_from_row(r)?;
+        let e = compact_event_from_row(r)?;
         out.entry(e.person).or_default().push(e);
     }
     Ok(())
+}
+
+/// An event from its `coverage_event` row: who recorded it, on which device and in which visit
+/// are not kept there (the coverage rules read none of them; [`assemble`] leaves them empty
+/// for every reading). An event the rules never read has no payload: it stands in as an empty
+/// note, so corrections still find it, and is left out once they are applied.
+fn compact_event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+    fn id(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<uuid::Uuid> {
+        r.get_ref(i)?
+            .as_blob_or_null()?
+            .and_then(|b| uuid::Uuid::from_slice(b).ok())
+            .ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    i,
+                    rusqlite::types::Type::Blob,
+                    "bad id".into(),
+                )
+            })
+    }
+    let payload = match r.get_ref(5)?.as_str_or_null()? {
+        None => EventPayload::Note {
+            text: String::new(),
+        },
+        Some(json) => {
+            let kind = match r.get::<_, i64>(4)? {
+                1 => "measurement",
+                2 => "immunization",
+                3 => "service",
+                4 => "visit",
+                5 => "health_status",
+                // Voids, amendments and anything else keep their `type`.
+                _ => "",
+            };
+            EventPayload::from_json_of_kind(kind, json).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    5,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?
+        }
+    };
+    Ok(Event {
+        id: EventId(id(r, 1)?),
+        person: PersonId(id(r, 0)?),
+        visit: None,
+        recorded_by: UserId(uuid::Uuid::nil()),
+        device: DeviceId(uuid::Uuid::nil()),
+        occurred_at: Timestamp::from_millis(r.get(2)?),
+        recorded_at: Timestamp::from_millis(r.get(3)?),
+        payload,
+    })
 }
 
 /// Builds the household facts of one RT from its rows: merged-away records' events and
@@ -428,9 +497,17 @@ fn assemble(
         });
         let mut own_pregnancies = pregnancies_of.remove(&person.id).unwrap_or_default();
         own_pregnancies.sort_by_key(|p| p.hpht.or(p.edd));
+        // Only what the coverage rules read, the same whichever table it was read from.
+        let mut events = apply_corrections(own);
+        events.retain(|e| ilp_rules::coverage::reads(&e.payload));
+        for e in &mut events {
+            e.visit = None;
+            e.recorded_by = UserId(uuid::Uuid::nil());
+            e.device = DeviceId(uuid::Uuid::nil());
+        }
         members.entry(h).or_default().push(PersonFacts {
             person,
-            events: apply_corrections(own),
+            events,
             pregnancies: own_pregnancies,
         });
     }

@@ -15,6 +15,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_due_items.sql"),
     include_str!("migrations/003_sync.sql"),
     include_str!("migrations/004_merge_cycles.sql"),
+    include_str!("migrations/005_compact_derived.sql"),
 ];
 
 /// The schema version this build writes.

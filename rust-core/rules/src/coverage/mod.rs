@@ -598,6 +598,25 @@ fn household(hh: &HouseholdFacts, iks_ctx: &RuleContext, span: &Span, t: &mut Ta
     }
 }
 
+/// Whether the coverage rules (IKS included) read an event with this payload: measurements,
+/// immunizations, health status answers, MBG packages and ANC, KF and KN visits. Every other
+/// event can be left out of a person's facts without changing a coverage table, so the store
+/// keeps a compact copy of just these (its migration 005 names the same kinds: change both
+/// together; the store's tests compare the two readings).
+pub fn reads(payload: &EventPayload) -> bool {
+    match payload {
+        EventPayload::Measurement(_)
+        | EventPayload::Immunization(_)
+        | EventPayload::HealthStatus(_) => true,
+        EventPayload::Service(s) => s.kind == ServiceKind::MbgPackage,
+        EventPayload::Visit(v) => matches!(
+            v.kind,
+            VisitKind::Anc { .. } | VisitKind::Kf { .. } | VisitKind::Kn { .. }
+        ),
+        _ => false,
+    }
+}
+
 /// What one pass over a person's events (up to `as_of`) collects.
 #[derive(Default)]
 struct Seen<'a> {

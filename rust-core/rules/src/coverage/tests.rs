@@ -771,6 +771,75 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// The store gives the coverage rules only the events [`reads`] names: adding any other
+    /// event to a history, or leaving them all out, gives the same table.
+    #[test]
+    fn events_coverage_does_not_read_change_nothing(
+        (a, b) in (arb_household(1), arb_household(41)),
+        noise in proptest::collection::vec((0usize..10, 0i64..300, 0u8..6), 0..24),
+        month in 0i64..10,
+    ) {
+        let mut households = vec![a, b];
+        let month = date!(2025 - 06 - 01) + Duration::days(month * 31);
+        let tables = CoverageTables::default();
+        let before = coverage(&households, month, &ctx(), &tables);
+        for (who, day, kind) in noise {
+            let f = &mut households[who % 2];
+            if f.members.is_empty() {
+                continue;
+            }
+            let i = who % f.members.len();
+            let on = date!(2025 - 06 - 01) + Duration::days(day);
+            let payload = match kind {
+                0 => EventPayload::Visit(Visit {
+                    kind: VisitKind::Posyandu,
+                    posyandu: None,
+                    place: None,
+                    pregnancy: None,
+                }),
+                1 => EventPayload::Visit(Visit {
+                    kind: VisitKind::HomeVisit,
+                    posyandu: None,
+                    place: None,
+                    pregnancy: None,
+                }),
+                2 => EventPayload::Service(Service {
+                    kind: ServiceKind::VitaminABlue,
+                    quantity: Some(1),
+                }),
+                3 => EventPayload::Note { text: "catatan".into() },
+                4 => EventPayload::DangerSigns { signs: vec![ilp_model::DangerSign::HighFever], note: None },
+                _ => EventPayload::Service(Service {
+                    kind: ServiceKind::IronTablets,
+                    quantity: Some(30),
+                }),
+            };
+            prop_assert!(!reads(&payload));
+            let m = &mut f.members[i];
+            m.events.push(Event {
+                id: EventId::from_random_bytes([200; 16]),
+                person: m.person.id,
+                visit: None,
+                recorded_by: UserId::from_random_bytes([2; 16]),
+                device: DeviceId::from_random_bytes([3; 16]),
+                occurred_at: at(on, 9),
+                recorded_at: at(on, 9),
+                payload,
+            });
+            m.events.sort_by_key(|e| e.occurred_at);
+        }
+        prop_assert_eq!(&coverage(&households, month, &ctx(), &tables), &before);
+        for f in &mut households {
+            for m in &mut f.members {
+                m.events.retain(|e| reads(&e.payload));
+            }
+        }
+        prop_assert_eq!(&coverage(&households, month, &ctx(), &tables), &before);
+    }
+}
+
 #[test]
 fn problems_are_better_lower_and_counts_neither() {
     use super::{Better, Indicator};
