@@ -18,7 +18,7 @@ use ilp_rules::coverage::{CoverageTable, CoverageTables};
 use ilp_rules::facts::{HouseholdFacts, PersonFacts, RuleContext};
 use rusqlite::Connection;
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 /// What a coverage table is for.
@@ -50,7 +50,7 @@ type EventsByPerson = FxHashMap<PersonId, Vec<Event>>;
 /// The households of `rts` with their members' effective histories and pregnancies, as the
 /// coverage rules read them: of each history only the events the rules read
 /// ([`ilp_rules::coverage::reads`]), without who recorded them, on which device or in which
-/// visit. Events of records merged into a member count for the member; merged-away records are
+/// visit, nor a dose's batch or a visit's place and Posyandu. Events of records merged into a member count for the member; merged-away records are
 /// not members.
 ///
 /// A few RTs are read through the person index, a few set-wise queries per RT. A large share of
@@ -80,19 +80,22 @@ pub fn household_facts(store: &Store, rts: &[AreaId]) -> Result<Vec<HouseholdFac
         return store.read(|c| facts_by_rt(c, rts));
     }
     if last - first <= 10_000 {
-        return store.read(|c| Ok(scan_area(c, rts, &EventSlices::whole())?.finish(Vec::new())));
+        return store.read(|c| {
+            Ok(scan_area(c, rts, &EventSlices::whole(), &OnceLock::new())?.finish(Vec::new()))
+        });
     }
-    // The first reader reads the households, persons and pregnancies, the second only which
-    // persons are in the area; then both take slices of the event table until none is left, so
-    // they finish together however the area's events lie in the table.
+    // The first reader reads the households and persons, the second starts on the events at
+    // once; both take slices of the event table until none is left, so they finish together
+    // however the area's events lie in the table. Until the first has published who lives in
+    // the area, the second keeps everyone's events (the area's are picked when joining).
     let slices = EventSlices::new(first, last);
+    let wanted = OnceLock::new();
     let (area, upper) = store.read_in_two(
-        |c| scan_area(c, rts, &slices),
+        |c| scan_area(c, rts, &slices, &wanted),
         |c| {
-            let wanted = area_person_keys(c, rts)?;
             let mut events = EventsByPerson::default();
             while let Some((from, to)) = slices.next() {
-                scan_events(c, &wanted, from, to, &mut events)?;
+                scan_events(c, wanted.get(), from, to, &mut events)?;
             }
             Ok(events)
         },
@@ -161,39 +164,6 @@ fn id_text(id: uuid::Uuid) -> IdText {
 /// anything of theirs is parsed.
 type IdBytes = [u8; 16];
 
-/// The ids of the persons living in `rts`, read without parsing the rows of anyone else (for the
-/// second reader, which skips the events of everyone else).
-fn area_person_keys(conn: &Connection, rts: &[AreaId]) -> Result<FxHashSet<IdBytes>> {
-    let rt_keys: FxHashSet<IdText> = rts.iter().map(|r| id_text(r.0)).collect();
-    let key = |v: rusqlite::types::ValueRef<'_>| -> Option<IdText> {
-        v.as_bytes().ok().and_then(|b| b.try_into().ok())
-    };
-    let mut households = FxHashSet::default();
-    let mut stmt = conn.prepare("SELECT id, rt_id FROM household")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        if key(r.get_ref(1)?).is_some_and(|rt| rt_keys.contains(&rt))
-            && let Some(h) = key(r.get_ref(0)?)
-        {
-            households.insert(h);
-        }
-    }
-    let mut persons = FxHashSet::default();
-    let mut stmt = conn.prepare("SELECT id, household_id FROM person")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        if key(r.get_ref(1)?).is_some_and(|h| households.contains(&h)) {
-            let id: PersonId = r
-                .get_ref(0)?
-                .as_str()?
-                .parse()
-                .map_err(|_| StoreError::Malformed("person.id".into()))?;
-            persons.insert(*id.0.as_bytes());
-        }
-    }
-    Ok(persons)
-}
-
 /// How [`household_facts_planned`] reads; both give the same facts (the choice is only speed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReadPlan {
@@ -210,7 +180,9 @@ pub fn household_facts_planned(
 ) -> Result<Vec<HouseholdFacts>> {
     match plan {
         ReadPlan::ByRt => facts_by_rt(conn, rts),
-        ReadPlan::TableScans => Ok(scan_area(conn, rts, &EventSlices::whole())?.finish(Vec::new())),
+        ReadPlan::TableScans => {
+            Ok(scan_area(conn, rts, &EventSlices::whole(), &OnceLock::new())?.finish(Vec::new()))
+        }
     }
 }
 
@@ -265,37 +237,51 @@ struct AreaRows {
     events: EventsByPerson,
 }
 
-/// Whole tables in storage order, kept when in the area; the events of the slices this reader
-/// takes.
-fn scan_area(conn: &Connection, rts: &[AreaId], slices: &EventSlices) -> Result<AreaRows> {
-    let order: FxHashMap<AreaId, usize> = rts.iter().enumerate().map(|(i, r)| (*r, i)).collect();
-    let mut households_by_rt: Vec<Vec<Household>> = vec![Vec::new(); rts.len()];
-    let mut stmt = conn.prepare(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM household"))?;
-    for h in stmt.query_map([], household_from_row)? {
-        let h = h?;
-        if let Some(i) = order.get(&h.rt) {
-            households_by_rt[*i].push(h);
-        }
-    }
-    let rt_of: FxHashMap<HouseholdId, usize> = households_by_rt
+/// Whole tables in storage order, kept when in the area (rows of other areas are skipped on
+/// their RT's or household's id before anything of theirs is parsed); publishes who lives in the
+/// area in `wanted`, then reads the events of the slices it takes.
+fn scan_area(
+    conn: &Connection,
+    rts: &[AreaId],
+    slices: &EventSlices,
+    wanted: &OnceLock<FxHashSet<IdBytes>>,
+) -> Result<AreaRows> {
+    let key = |v: rusqlite::types::ValueRef<'_>| -> Result<Option<IdText>> {
+        Ok(v.as_bytes_or_null()?.and_then(|b| b.try_into().ok()))
+    };
+    let order: FxHashMap<IdText, usize> = rts
         .iter()
         .enumerate()
-        .flat_map(|(i, hs)| hs.iter().map(move |h| (h.id, i)))
+        .map(|(i, r)| (id_text(r.0), i))
         .collect();
+    let mut households_by_rt: Vec<Vec<Household>> = vec![Vec::new(); rts.len()];
+    let mut rt_of: FxHashMap<IdText, usize> = FxHashMap::default();
+    let mut stmt = conn.prepare(&format!("SELECT {HOUSEHOLD_COLUMNS} FROM household"))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let Some(i) = key(r.get_ref(1)?)?.and_then(|rt| order.get(&rt).copied()) else {
+            continue;
+        };
+        let h = household_from_row(r)?;
+        rt_of.insert(id_text(h.id.0), i);
+        households_by_rt[i].push(h);
+    }
     let mut persons_by_rt: Vec<Vec<Person>> = vec![Vec::new(); rts.len()];
     let mut rt_of_person: FxHashMap<PersonId, usize> = FxHashMap::default();
     let mut stmt = conn.prepare(&format!("SELECT {PERSON_COLUMNS} FROM person"))?;
-    for p in stmt.query_map([], |r| person_from_row(r, 0))? {
-        let p = p?;
-        if let Some(i) = p.household.and_then(|h| rt_of.get(&h)) {
-            rt_of_person.insert(p.id, *i);
-            persons_by_rt[*i].push(p);
-        }
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let Some(i) = key(r.get_ref(1)?)?.and_then(|h| rt_of.get(&h).copied()) else {
+            continue;
+        };
+        let p = person_from_row(r, 0)?;
+        rt_of_person.insert(p.id, i);
+        persons_by_rt[i].push(p);
     }
-    let wanted: FxHashSet<IdBytes> = rt_of_person.keys().map(|p| *p.0.as_bytes()).collect();
+    let wanted = wanted.get_or_init(|| rt_of_person.keys().map(|p| *p.0.as_bytes()).collect());
     let mut events = EventsByPerson::default();
     while let Some((from, to)) = slices.next() {
-        scan_events(conn, &wanted, from, to, &mut events)?;
+        scan_events(conn, Some(wanted), from, to, &mut events)?;
     }
     let mut pregnancies_by_rt: Vec<Vec<Pregnancy>> = vec![Vec::new(); rts.len()];
     let mut stmt = conn.prepare(&format!("SELECT {PREGNANCY_COLUMNS} FROM pregnancy"))?;
@@ -316,19 +302,14 @@ fn scan_area(conn: &Connection, rts: &[AreaId], slices: &EventSlices) -> Result<
 
 impl AreaRows {
     /// The household facts, with the events another reader read from the rest of the table.
-    fn finish(mut self, more_events: Vec<EventsByPerson>) -> Vec<HouseholdFacts> {
-        for more in more_events {
-            for (p, mut e) in more {
-                if self.rt_of_person.contains_key(&p) {
-                    self.events.entry(p).or_default().append(&mut e);
-                }
-            }
-        }
+    fn finish(self, more_events: Vec<EventsByPerson>) -> Vec<HouseholdFacts> {
         let mut events_by_rt: Vec<EventsByPerson> =
             vec![EventsByPerson::default(); self.households_by_rt.len()];
-        for (person, e) in self.events {
-            if let Some(i) = self.rt_of_person.get(&person) {
-                events_by_rt[*i].insert(person, e);
+        for events in std::iter::once(self.events).chain(more_events) {
+            for (person, mut e) in events {
+                if let Some(i) = self.rt_of_person.get(&person) {
+                    events_by_rt[*i].entry(person).or_default().append(&mut e);
+                }
             }
         }
         let mut first: Vec<_> = self
@@ -366,12 +347,13 @@ impl AreaRows {
     }
 }
 
-/// Adds to `out` the events of the persons in `wanted` with rowids in `[from, to)`, from the
+/// Adds to `out` the events of the persons in `wanted` (everyone's without it) with rowids in
+/// `[from, to)`, from the
 /// compact copy of the event table, in one pass in storage order; the others' events are skipped
 /// before anything of theirs is parsed.
 fn scan_events(
     conn: &Connection,
-    wanted: &FxHashSet<IdBytes>,
+    wanted: Option<&FxHashSet<IdBytes>>,
     from: i64,
     to: i64,
     out: &mut EventsByPerson,
@@ -387,7 +369,9 @@ fn scan_events(
             .as_blob_or_null()?
             .and_then(|b| b.try_into().ok());
         // A malformed id (null here): reading it below reports it.
-        if person.is_some_and(|p| !wanted.contains(&p)) {
+        if let (Some(wanted), Some(p)) = (wanted, person)
+            && !wanted.contains(&p)
+        {
             continue;
         }
         let e = compact_event_from_row(r)?;
@@ -396,9 +380,9 @@ fn scan_events(
     Ok(())
 }
 
-/// An event from its `coverage_event` row: who recorded it, on which device and in which visit
-/// are not kept there (the coverage rules read none of them; [`assemble`] leaves them empty
-/// for every reading). An event the rules never read has no payload: it stands in as an empty
+/// An event from its `coverage_event` row: who recorded it, on which device and in which visit,
+/// a dose's batch and a visit's place and Posyandu are not kept there (the coverage rules read
+/// none of them; [`assemble`] leaves them empty for every reading). An event the rules never read has no payload: it stands in as an empty
 /// note, so corrections still find it, and is left out once they are applied.
 fn compact_event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
     fn id(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<uuid::Uuid> {
@@ -458,7 +442,7 @@ fn assemble(
     pregnancies: Vec<Pregnancy>,
     out: &mut Vec<HouseholdFacts>,
 ) {
-    let merged: HashMap<PersonId, PersonId> = persons
+    let merged: FxHashMap<PersonId, PersonId> = persons
         .iter()
         .filter_map(|p| p.merged_into.map(|into| (p.id, into)))
         .collect();
@@ -476,14 +460,14 @@ fn assemble(
             events.entry(survivor(*gone)).or_default().extend(e);
         }
     }
-    let mut pregnancies_of: HashMap<PersonId, Vec<Pregnancy>> = HashMap::new();
+    let mut pregnancies_of: FxHashMap<PersonId, Vec<Pregnancy>> = FxHashMap::default();
     for p in pregnancies {
         pregnancies_of
             .entry(survivor(p.person))
             .or_default()
             .push(p);
     }
-    let mut members: HashMap<HouseholdId, Vec<PersonFacts>> = HashMap::new();
+    let mut members: FxHashMap<HouseholdId, Vec<PersonFacts>> = FxHashMap::default();
     for person in persons {
         if person.merged_into.is_some() {
             continue;
@@ -504,6 +488,14 @@ fn assemble(
             e.visit = None;
             e.recorded_by = UserId(uuid::Uuid::nil());
             e.device = DeviceId(uuid::Uuid::nil());
+            match &mut e.payload {
+                EventPayload::Immunization(i) => i.batch = None,
+                EventPayload::Visit(v) => {
+                    v.place = None;
+                    v.posyandu = None;
+                }
+                _ => {}
+            }
         }
         members.entry(h).or_default().push(PersonFacts {
             person,

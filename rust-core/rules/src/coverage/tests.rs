@@ -837,6 +837,25 @@ proptest! {
             }
         }
         prop_assert_eq!(&coverage(&households, month, &ctx(), &tables), &before);
+        // Nor do they read a dose's batch, a visit's place or Posyandu (the store leaves them
+        // out), or who recorded an event in which visit.
+        for f in &mut households {
+            for m in &mut f.members {
+                for e in &mut m.events {
+                    e.visit = Some(EventId::from_random_bytes([201; 16]));
+                    e.recorded_by = UserId::from_random_bytes([202; 16]);
+                    match &mut e.payload {
+                        EventPayload::Immunization(i) => i.batch = Some("BCG2611A".into()),
+                        EventPayload::Visit(v) => {
+                            v.place = Some("Pustu Oesapa".into());
+                            v.posyandu = Some(ilp_model::PosyanduId::from_random_bytes([203; 16]));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        prop_assert_eq!(&coverage(&households, month, &ctx(), &tables), &before);
     }
 }
 

@@ -6,8 +6,8 @@
 -- 16-byte blobs, the times, and the payload only where the coverage rules read it
 -- (`ilp_rules::coverage::reads`: measurements, immunizations, health status, MBG packages, ANC,
 -- KF and KN visits; voids and amendments whole, as they correct others). Payloads are kept
--- without their `type` (it is in `kind`) and without null members (a missing optional field reads
--- as null). Other events keep a row without a payload: an amendment may still turn one into an
+-- without their `type` (it is in `kind`), without what those rules never read (a dose's batch, a
+-- visit's place and Posyandu) and without null members (a missing optional field reads as null). Other events keep a row without a payload: an amendment may still turn one into an
 -- event that counts. About a quarter of the event table's size, which a coverage of a large area
 -- decrypts whole.
 CREATE TABLE coverage_event (
@@ -45,7 +45,7 @@ SELECT
         WHEN kind IN ('measurement', 'immunization', 'health_status')
           OR (kind = 'service' AND payload ->> '$.kind' = 'mbg_package')
           OR (kind = 'visit' AND payload ->> '$.kind.kind' IN ('anc', 'kf', 'kn'))
-            THEN json_patch('{}', json_remove(payload, '$.type'))
+            THEN json_patch('{}', json_remove(payload, '$.type', '$.batch', '$.place', '$.posyandu'))
         WHEN kind IN ('void', 'amend') THEN payload
     END AS payload
 FROM event;
