@@ -1,6 +1,7 @@
--- Schema 5: a compact copy of the events for coverage. Derived from `event` (never synced): the
--- triggers below keep it in step with every insert and delete in the same transaction, and
--- `coverage_event_of` rebuilds it from the events at any time.
+-- Schema 5: compact derived data for the two large reads, a coverage and a worklist. A compact
+-- copy of the events for coverage, derived from `event` (never synced): the triggers below keep
+-- it in step with every insert and delete in the same transaction, and `coverage_event_of`
+-- rebuilds it from the events at any time. And the worklist's row packed into its index.
 
 -- One row per event, under the event's rowid so it lies in the same (storage) order: the ids as
 -- 16-byte blobs, the times, and the payload only where the coverage rules read it
@@ -63,3 +64,13 @@ CREATE TRIGGER coverage_event_update AFTER UPDATE ON event BEGIN
     DELETE FROM coverage_event WHERE event_rowid = old.rowid;
     INSERT INTO coverage_event SELECT * FROM coverage_event_of WHERE event_rowid = new.rowid;
 END;
+
+-- The worklist's index holds, beside the RT and the window, what a worklist row shows packed in
+-- one column (`shown`, written and read by the store's due_items module) instead of thirteen
+-- columns: a large worklist's time went mostly to stepping through the columns row by row. Due
+-- items are derived: they are dropped here and rebuilt on the next read.
+DROP INDEX due_item_open;
+DELETE FROM due_item;
+ALTER TABLE due_item ADD COLUMN shown BLOB;
+CREATE INDEX due_item_open ON due_item(rt_id, earliest, latest, shown);
+DELETE FROM meta WHERE key = 'due_items_as_of';
