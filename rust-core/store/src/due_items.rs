@@ -705,17 +705,17 @@ impl<'a> ShownReader<'a> {
         Some(uuid::Uuid::from_bytes(self.array()?))
     }
 
-    fn text(&mut self) -> Option<Option<&'a str>> {
+    fn text(&mut self) -> Option<Option<&'a [u8]>> {
         let len = u32::from_le_bytes(self.array()?);
         if len == NO_TEXT {
             return Some(None);
         }
-        std::str::from_utf8(self.bytes(len as usize)?)
-            .ok()
-            .map(Some)
+        self.bytes(len as usize).map(Some)
     }
 
-    fn read(bytes: &'a [u8]) -> Option<Shown<'a>> {
+    /// The fixed part read, the texts left as bytes (a worklist checks a text only the first
+    /// time it meets it: most rows repeat an item key, a table and a household already read).
+    fn read_packed(bytes: &'a [u8]) -> Option<Packed<'a>> {
         let mut r = ShownReader(bytes);
         let person = PersonId(r.id()?);
         let household = match r.u8()? {
@@ -739,7 +739,9 @@ impl<'a> ShownReader<'a> {
             0 => None,
             _ => Some((r.f64()?, r.f64()?)),
         };
-        Some(Shown {
+        let item_key = r.text()??;
+        let table = r.text()??;
+        Some(Packed {
             person,
             household,
             due,
@@ -747,12 +749,86 @@ impl<'a> ShownReader<'a> {
             closes_as,
             birth,
             gps,
-            item_key: r.text()??,
-            table: r.text()??,
-            name: r.text()?,
-            head_name: r.text()?,
-            address: r.text()?,
+            item_key,
+            table,
+            labels: [r.text()?, r.text()?, r.text()?],
         })
+    }
+
+    #[cfg(test)]
+    fn read(bytes: &'a [u8]) -> Option<Shown<'a>> {
+        let p = Self::read_packed(bytes)?;
+        let text = |b: &'a [u8]| std::str::from_utf8(b).ok();
+        let label = |b: Option<&'a [u8]>| b.map(text).map_or(Some(None), |t| t.map(Some));
+        Some(Shown {
+            person: p.person,
+            household: p.household,
+            due: p.due,
+            high_risk: p.high_risk,
+            closes_as: p.closes_as,
+            birth: p.birth,
+            gps: p.gps,
+            item_key: text(p.item_key)?,
+            table: text(p.table)?,
+            name: label(p.labels[0])?,
+            head_name: label(p.labels[1])?,
+            address: label(p.labels[2])?,
+        })
+    }
+}
+
+/// A packed [`Shown`] as read, its texts not yet checked: the item key, the table, and the
+/// name, head's name and address.
+struct Packed<'a> {
+    person: PersonId,
+    household: Option<HouseholdId>,
+    due: i32,
+    high_risk: bool,
+    closes_as: ClosesAs,
+    birth: Option<BirthDate>,
+    gps: Option<(f64, f64)>,
+    item_key: &'a [u8],
+    table: &'a [u8],
+    labels: [Option<&'a [u8]>; 3],
+}
+
+impl<'a> Packed<'a> {
+    /// Label `i` (name, head's name, address) as text.
+    fn label(&self, i: usize) -> rusqlite::Result<Option<&'a str>> {
+        self.labels[i]
+            .map(|b| std::str::from_utf8(b).map_err(|_| bad::<()>(2, "bad label")(())))
+            .transpose()
+    }
+}
+
+/// Julian day numbers as dates, for the days around today that nearly every item falls in (the
+/// conversion was a few percent of a large worklist).
+struct Days {
+    first: i32,
+    dates: Vec<Option<Date>>,
+}
+
+impl Days {
+    fn around(today: i32) -> Self {
+        Days {
+            first: today - 1024,
+            dates: vec![None; 2048],
+        }
+    }
+
+    fn get(&mut self, i: usize, v: i32) -> rusqlite::Result<Date> {
+        let slot = usize::try_from(i64::from(v) - i64::from(self.first))
+            .ok()
+            .and_then(|k| self.dates.get_mut(k));
+        match slot {
+            Some(Some(d)) => Ok(*d),
+            Some(slot) => {
+                let d = day(i, v)?;
+                *slot = Some(d);
+                Ok(d)
+            }
+            None => day(i, v),
+        }
     }
 }
 
@@ -872,6 +948,7 @@ pub fn open_in_rts(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Ope
 pub(crate) struct OpenItemReader<'c> {
     stmt: rusqlite::CachedStatement<'c>,
     today: i32,
+    days: Days,
     persons: PersonLabels,
     households: HouseholdLabels,
     tables: FxHashMap<Vec<u8>, TableRef>,
@@ -889,6 +966,7 @@ impl<'c> OpenItemReader<'c> {
         Ok(Self {
             stmt,
             today: today.to_julian_day(),
+            days: Days::around(today.to_julian_day()),
             persons: PersonLabels::with_capacity(rts * 80),
             households: HouseholdLabels::with_capacity(rts * 32),
             tables: FxHashMap::default(),
@@ -912,37 +990,41 @@ impl<'c> OpenItemReader<'c> {
         let rt_text: &str = rt.0.hyphenated().encode_lower(&mut rt_text);
         let mut rows = self.stmt.query(params![rt_text, self.today])?;
         while let Some(r) = rows.next()? {
-            let shown = ShownReader::read(r.get_ref(2)?.as_blob()?)
+            let shown = ShownReader::read_packed(r.get_ref(2)?.as_blob()?)
                 .ok_or_else(|| bad::<()>(2, "bad shown")(()))?;
             if !self.persons.contains_key(&shown.person) {
-                self.persons.insert(shown.person, shown.name, shown.birth);
+                self.persons
+                    .insert(shown.person, shown.label(0)?, shown.birth);
             }
             if let Some(h) = shown.household
                 && !self.households.contains_key(&h)
             {
                 self.households.insert(
                     h,
-                    shown.address,
-                    shown.head_name,
+                    shown.label(2)?,
+                    shown.label(1)?,
                     shown.gps.map(|(lat, lon)| GeoPoint { lat, lon }),
                 );
             }
-            let table = match self.tables.get(shown.table.as_bytes()) {
+            let table = match self.tables.get(shown.table) {
                 Some(t) => *t,
                 None => {
-                    let t = TableRef::parse(shown.table);
-                    self.tables.insert(shown.table.as_bytes().to_vec(), t);
+                    let text = std::str::from_utf8(shown.table)
+                        .map_err(|_| bad::<()>(2, "bad table")(()))?;
+                    let t = TableRef::parse(text);
+                    self.tables.insert(shown.table.to_vec(), t);
                     t
                 }
             };
             // Most keys repeat across persons ("ptm:2026-01-01", "imm:mr:1"): read each once.
-            let kind = match self.kinds.get(shown.item_key.as_bytes()) {
+            let kind = match self.kinds.get(shown.item_key) {
                 Some(k) => k.clone(),
                 None => {
-                    let k = DueKind::from_key(shown.item_key)
+                    let k = std::str::from_utf8(shown.item_key)
+                        .ok()
+                        .and_then(DueKind::from_key)
                         .ok_or_else(|| bad::<()>(2, "bad item key")(()))?;
-                    self.kinds
-                        .insert(shown.item_key.as_bytes().to_vec(), k.clone());
+                    self.kinds.insert(shown.item_key.to_vec(), k.clone());
                     k
                 }
             };
@@ -952,9 +1034,9 @@ impl<'c> OpenItemReader<'c> {
                     person: shown.person,
                     kind,
                     window: Window {
-                        earliest: day(0, r.get(0)?)?,
-                        due: day(2, shown.due)?,
-                        latest: latest.map(|l| day(1, l)).transpose()?,
+                        earliest: self.days.get(0, r.get(0)?)?,
+                        due: self.days.get(2, shown.due)?,
+                        latest: latest.map(|l| self.days.get(1, l)).transpose()?,
                     },
                     done_on: None,
                     closes_as: shown.closes_as,
