@@ -7,7 +7,7 @@
 //! `ILP_BENCH_RULES_HOUSEHOLDS` sets the demo size (default 10,000 households, about 40,000
 //! persons); `ILP_BENCH_DIR` the parent of the temp dir.
 
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group};
 use ilp_model::{AreaId, AreaLevel, Measurement, PersonId, Role, Timestamp, VisitKind};
 use ilp_rules::coverage::CoverageTables;
 use ilp_store::coverage::CoverageArea;
@@ -29,7 +29,8 @@ struct Demo {
     events_200k_rts: Vec<AreaId>,
     village: AreaId,
     children: Vec<PersonId>,
-    _dir: tempfile::TempDir,
+    /// Removed by `main`: the demo lives in a static, which is never dropped.
+    dir: tempfile::TempDir,
 }
 
 static DEMO: OnceLock<Demo> = OnceLock::new();
@@ -182,7 +183,7 @@ fn demo() -> &'static Demo {
             events_200k_rts,
             village,
             children,
-            _dir: dir,
+            dir,
         }
     })
 }
@@ -314,4 +315,13 @@ fn rebuild(c: &mut Criterion) {
 }
 
 criterion_group!(benches, worklist, recompute, coverage, rebuild);
-criterion_main!(benches);
+
+// `criterion_main!` and then the demo's directory (about 450 MB) removed: a static's `TempDir` is
+// never dropped, so every run left one behind.
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    if let Some(d) = DEMO.get() {
+        let _ = std::fs::remove_dir_all(d.dir.path());
+    }
+}
