@@ -1,7 +1,8 @@
 //! Shared set-up for the store's end-to-end tests: a small Oesapa tree and a kader.
 #![allow(dead_code)]
 
-use ilp_model::{Area, AreaId, AreaLevel, DeviceId, Role, Timestamp, User, UserId};
+use ilp_model::{Area, AreaId, AreaLevel, DeviceId, Relation, Role, Sex, Timestamp, User, UserId};
+use ilp_store::input::{MotherRef, PersonInput};
 use ilp_store::{DbKey, SeededEntropy, Store, StoreConfig, WriteCtx};
 use std::path::Path;
 use time::macros::{date, datetime};
@@ -94,4 +95,25 @@ pub fn seed_tree(store: &Store) -> Tree {
         rt2: id(15),
         kader,
     }
+}
+
+/// A mother and her baby born on `born`.
+pub fn mother_and_baby(born: time::Date) -> Vec<PersonInput> {
+    vec![
+        PersonInput {
+            name: Some("Yohana Fanggidae".into()),
+            sex: Some(Sex::Female),
+            birth_date: Some(date!(1995 - 07 - 12)),
+            relation: Some(Relation::Head),
+            ..Default::default()
+        },
+        PersonInput {
+            name: Some("Kristina Fanggidae".into()),
+            sex: Some(Sex::Female),
+            birth_date: Some(born),
+            relation: Some(Relation::Child),
+            mother: Some(MotherRef::Member(0)),
+            ..Default::default()
+        },
+    ]
 }

@@ -7,12 +7,11 @@ mod common;
 use common::*;
 use ilp_model::{
     Antigen, Condition, ConditionStatus, DangerSign, EventId, EventPayload, HealthStatus,
-    JknStatus, Measurement, PersonId, Relation, Service, ServiceKind, Sex, Timestamp, Visit,
-    VisitKind,
+    JknStatus, Measurement, PersonId, Service, ServiceKind, Timestamp, Visit, VisitKind,
 };
 use ilp_store::coverage::{ReadPlan, household_facts_planned};
 use ilp_store::events::{ImmunizationInput, VisitInput};
-use ilp_store::input::{HouseholdInput, MotherRef, PersonInput};
+use ilp_store::input::HouseholdInput;
 use ilp_store::{Store, households, merge};
 use proptest::prelude::*;
 use time::macros::date;
@@ -44,23 +43,7 @@ fn family(store: &Store, tree: &Tree, rt: ilp_model::AreaId, born: time::Date) -
                     healthy_latrine: Some(true),
                     notes: None,
                 },
-                &[
-                    PersonInput {
-                        name: Some("Yohana Fanggidae".into()),
-                        sex: Some(Sex::Female),
-                        birth_date: Some(date!(1995 - 07 - 12)),
-                        relation: Some(Relation::Head),
-                        ..Default::default()
-                    },
-                    PersonInput {
-                        name: Some("Kristina Fanggidae".into()),
-                        sex: Some(Sex::Female),
-                        birth_date: Some(born),
-                        relation: Some(Relation::Child),
-                        mother: Some(MotherRef::Member(0)),
-                        ..Default::default()
-                    },
-                ],
+                &mother_and_baby(born),
             )
         })
         .unwrap()

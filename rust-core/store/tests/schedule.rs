@@ -6,14 +6,14 @@ mod common;
 
 use common::*;
 use ilp_model::{
-    Antigen, DangerSign, JknStatus, Measurement, PersonId, Posyandu, PosyanduId, Relation, Sex,
-    Timestamp, VisitKind,
+    Antigen, DangerSign, JknStatus, Measurement, PersonId, Posyandu, PosyanduId, Timestamp,
+    VisitKind,
 };
 use ilp_rules::due::{DueKind, DueStatus};
 use ilp_rules::worklist::Priority;
 use ilp_store::due_items;
 use ilp_store::events::{ImmunizationInput, VisitInput};
-use ilp_store::input::{HouseholdInput, MotherRef, PersonInput};
+use ilp_store::input::HouseholdInput;
 use ilp_store::{Store, WriteCtx, areas, households, merge};
 use time::macros::{date, datetime};
 use time::{Date, Duration};
@@ -29,27 +29,6 @@ fn household(rt: ilp_model::AreaId, gps: (f64, f64)) -> HouseholdInput {
         healthy_latrine: Some(true),
         notes: None,
     }
-}
-
-/// A mother and her baby born on `born`.
-fn mother_and_baby(born: Date) -> Vec<PersonInput> {
-    vec![
-        PersonInput {
-            name: Some("Yohana Fanggidae".into()),
-            sex: Some(Sex::Female),
-            birth_date: Some(date!(1995 - 07 - 12)),
-            relation: Some(Relation::Head),
-            ..Default::default()
-        },
-        PersonInput {
-            name: Some("Kristina Fanggidae".into()),
-            sex: Some(Sex::Female),
-            birth_date: Some(born),
-            relation: Some(Relation::Child),
-            mother: Some(MotherRef::Member(0)),
-            ..Default::default()
-        },
-    ]
 }
 
 fn ctx_on(user: ilp_model::UserId, today: Date) -> WriteCtx {
