@@ -4,7 +4,6 @@
 
 use crate::due::{DueItem, DueKind, DueStatus};
 use ilp_model::{AreaId, GeoPoint, HouseholdId, PersonId};
-use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use time::{Date, Duration};
 
@@ -115,74 +114,112 @@ pub struct RtGroup {
 /// Builds the worklist for `today` from open items; `gps` gives each household's position when
 /// known. Items not open on `today` are left out; every open item appears exactly once.
 pub fn build<S: std::hash::BuildHasher>(
-    items: Vec<OpenItem>,
+    mut items: Vec<OpenItem>,
     gps: &HashMap<HouseholdId, GeoPoint, S>,
     today: Date,
 ) -> Vec<RtGroup> {
-    build_with(items, |h| gps.get(&h).copied(), today)
+    build_with(&mut items, |h| gps.get(&h).copied(), today)
 }
 
 /// [`build`] with each household's position from `gps` (the store builds each RT's part while
-/// it reads the next, from what it has read).
+/// it reads the next, from what it has read), taking the items out of `items` and leaving its
+/// room for the next RT's.
 pub fn build_with(
-    items: impl IntoIterator<Item = OpenItem>,
+    items: &mut Vec<OpenItem>,
     gps: impl Fn(HouseholdId) -> Option<GeoPoint>,
     today: Date,
 ) -> Vec<RtGroup> {
-    let items = items.into_iter();
-    let mut stops: FxHashMap<StopKey, (Option<AreaId>, Stop)> =
-        FxHashMap::with_capacity_and_hasher(items.size_hint().0 / 3, Default::default());
-    for open in items {
-        let Some(mut priority) = Priority::of(&open.item, today) else {
-            continue;
-        };
-        if open
-            .missed_session
-            .is_some_and(|day| expected_at_session(&open.item, day))
-        {
-            priority = priority.min(Priority::DueToday);
-        }
-        let key = match open.household {
-            Some(h) => StopKey::Household(h),
-            None => StopKey::Person(open.item.person),
-        };
-        let entry = stops.entry(key).or_insert_with(|| {
-            (
-                open.rt,
-                Stop {
-                    key,
-                    gps: open.household.and_then(&gps),
-                    priority,
-                    items: Vec::new(),
-                    missed_session: None,
+    // Each item is moved once, into its stop: stops are found by sorting a small key beside
+    // each item's place (a worklist of many RTs holds thousands of items, a hundred bytes each),
+    // sized, and then filled in one pass over the items.
+    let priorities: Vec<Option<Priority>> = items
+        .iter()
+        .map(|open| {
+            let priority = Priority::of(&open.item, today)?;
+            Some(
+                if open
+                    .missed_session
+                    .is_some_and(|day| expected_at_session(&open.item, day))
+                {
+                    priority.min(Priority::DueToday)
+                } else {
+                    priority
                 },
             )
-        });
-        entry.1.priority = entry.1.priority.min(priority);
-        entry.1.missed_session = entry.1.missed_session.max(open.missed_session);
-        entry.1.items.push((open.item, priority));
+        })
+        .collect();
+    // The key orders as `StopKey` does.
+    let mut keyed: Vec<((bool, u128), u32)> = items
+        .iter()
+        .zip(&priorities)
+        .enumerate()
+        .filter(|(_, (_, p))| p.is_some())
+        .map(|(i, (o, _))| {
+            let key = match o.household {
+                Some(h) => (false, h.0.as_u128()),
+                None => (true, o.item.person.0.as_u128()),
+            };
+            (key, i as u32)
+        })
+        .collect();
+    keyed.sort_unstable();
+    let mut stop_of = vec![u32::MAX; items.len()];
+    let mut stops: Vec<(Option<AreaId>, Stop)> = Vec::new();
+    for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+        // A stop's RT and place are its first item's (in the order given).
+        let first = &items[run[0].1 as usize];
+        let key = match first.household {
+            Some(h) => StopKey::Household(h),
+            None => StopKey::Person(first.item.person),
+        };
+        for &(_, i) in run {
+            stop_of[i as usize] = stops.len() as u32;
+        }
+        stops.push((
+            first.rt,
+            Stop {
+                key,
+                gps: first.household.and_then(&gps),
+                priority: Priority::DueLater,
+                items: Vec::with_capacity(run.len()),
+                missed_session: None,
+            },
+        ));
     }
-    let mut by_rt: FxHashMap<Option<AreaId>, Vec<Stop>> = FxHashMap::default();
-    for (_, (rt, mut stop)) in stops {
+    for ((open, priority), stop) in items.drain(..).zip(priorities).zip(stop_of) {
+        let (Some(priority), Some((_, stop))) = (priority, stops.get_mut(stop as usize)) else {
+            continue;
+        };
+        stop.priority = stop.priority.min(priority);
+        stop.missed_session = stop.missed_session.max(open.missed_session);
+        stop.items.push((open.item, priority));
+    }
+    for (_, stop) in &mut stops {
         // The kind's key only breaks ties (a person's items due the same day).
         stop.items.sort_by(|(a, pa), (b, pb)| {
             (pa, a.window.due, a.person)
                 .cmp(&(pb, b.window.due, b.person))
                 .then_with(|| a.kind.cmp_keys(&b.kind))
         });
-        by_rt.entry(rt).or_default().push(stop);
     }
-    let mut groups: Vec<RtGroup> = by_rt
-        .into_iter()
-        .map(|(rt, stops)| {
-            let stops = order_stops(stops);
-            RtGroup {
-                rt,
-                priority: stops.iter().map(|s| s.priority).min().expect("non-empty"),
-                stops,
-            }
-        })
-        .collect();
+    // Stops by RT (one RT, the store's case, is already one run).
+    if stops.windows(2).any(|w| w[0].0 != w[1].0) {
+        stops.sort_by_key(|(rt, _)| *rt);
+    }
+    let mut groups = Vec::new();
+    let mut stops = stops.into_iter().peekable();
+    while let Some((rt, first)) = stops.next() {
+        let mut of_rt = vec![first];
+        while let Some((_, stop)) = stops.next_if(|(r, _)| *r == rt) {
+            of_rt.push(stop);
+        }
+        let of_rt = order_stops(of_rt);
+        groups.push(RtGroup {
+            rt,
+            priority: of_rt.iter().map(|s| s.priority).min().expect("non-empty"),
+            stops: of_rt,
+        });
+    }
     sort_groups(&mut groups);
     groups
 }
@@ -196,23 +233,37 @@ pub fn sort_groups(groups: &mut [RtGroup]) {
 
 /// Urgent stops first (by priority), then the rest as a walking route through those with GPS
 /// (starting next to the last urgent stop when it has one), then those without GPS by priority.
-fn order_stops(mut stops: Vec<Stop>) -> Vec<Stop> {
-    stops.sort_by_key(|s| (s.priority, s.key));
-    let split = stops.partition_point(|s| s.priority.is_urgent());
-    let rest = stops.split_off(split);
-    let (located, unlocated): (Vec<Stop>, Vec<Stop>) =
-        rest.into_iter().partition(|s| s.gps.is_some());
-    let start = stops.iter().rev().find_map(|s| s.gps);
-    let points: Vec<GeoPoint> = located.iter().map(|s| s.gps.expect("located")).collect();
-    let order = walking_route(&points, start);
-    let mut located: Vec<Option<Stop>> = located.into_iter().map(Some).collect();
-    stops.extend(
-        order
-            .into_iter()
-            .map(|i| located[i].take().expect("each once")),
+fn order_stops(stops: Vec<Stop>) -> Vec<Stop> {
+    // The order is worked out on indices and the stops moved once, into it. Keys are unique
+    // within an RT: the unstable sort gives the one order.
+    let mut by_priority: Vec<u32> = (0..stops.len() as u32).collect();
+    by_priority.sort_unstable_by_key(|&i| (stops[i as usize].priority, stops[i as usize].key));
+    let split = by_priority.partition_point(|&i| stops[i as usize].priority.is_urgent());
+    let (urgent, rest) = by_priority.split_at(split);
+    let located: Vec<u32> = rest
+        .iter()
+        .copied()
+        .filter(|&i| stops[i as usize].gps.is_some())
+        .collect();
+    let start = urgent.iter().rev().find_map(|&i| stops[i as usize].gps);
+    let points: Vec<GeoPoint> = located
+        .iter()
+        .map(|&i| stops[i as usize].gps.expect("located"))
+        .collect();
+    let route = walking_route(&points, start);
+    let mut order: Vec<u32> = Vec::with_capacity(stops.len());
+    order.extend_from_slice(urgent);
+    order.extend(route.into_iter().map(|k| located[k]));
+    order.extend(
+        rest.iter()
+            .copied()
+            .filter(|&i| stops[i as usize].gps.is_none()),
     );
-    stops.extend(unlocated);
-    stops
+    let mut slots: Vec<Option<Stop>> = stops.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .map(|i| slots[i as usize].take().expect("each stop once"))
+        .collect()
 }
 
 /// Walking distance proxy in metres (equirectangular: exact enough within a kelurahan).
@@ -252,10 +303,6 @@ impl Plane {
         }
         Plane { n, d }
     }
-
-    fn d(&self, a: usize, b: usize) -> f64 {
-        self.d[a * self.n + b]
-    }
 }
 
 /// An open path through `points` (indices into it): nearest neighbour from the point closest to
@@ -277,22 +324,25 @@ pub fn walking_route(points: &[GeoPoint], start: Option<GeoPoint>) -> Vec<usize>
     route
 }
 
-/// The greedy path: from `first`, always to the closest point not yet visited.
+/// The greedy path: from `first`, always to the closest point not yet visited (the first in
+/// index order among equals). The points left are kept in index order, so each step scans only
+/// them.
 fn nearest_neighbour(plane: &Plane, first: usize) -> Vec<usize> {
     let n = plane.n;
-    let mut visited = vec![false; n];
+    let mut left: Vec<usize> = (0..n).filter(|&j| j != first).collect();
     let mut route = Vec::with_capacity(n);
     let mut current = first;
-    visited[current] = true;
     route.push(current);
-    for _ in 1..n {
-        let next = (0..n)
-            .filter(|&j| !visited[j])
-            .min_by(|&a, &b| plane.d(current, a).total_cmp(&plane.d(current, b)))
-            .expect("unvisited remain");
-        visited[next] = true;
-        route.push(next);
-        current = next;
+    while !left.is_empty() {
+        let row = &plane.d[current * n..(current + 1) * n];
+        let mut best = 0;
+        for (k, &j) in left.iter().enumerate().skip(1) {
+            if row[j] < row[left[best]] {
+                best = k;
+            }
+        }
+        current = left.remove(best);
+        route.push(current);
     }
     route
 }
@@ -589,7 +639,7 @@ mod tests {
     /// The 2-opt as first written (each distance looked up as it is needed): the route read
     /// with rows held between reversals must be the same route.
     fn two_opt_reference(plane: &Plane, route: &mut [usize]) {
-        let d = |a: usize, b: usize| plane.d(a, b);
+        let d = |a: usize, b: usize| plane.d[a * plane.n + b];
         let n = route.len();
         for _ in 0..8 {
             let mut improved = false;
@@ -617,6 +667,116 @@ mod tests {
                 break;
             }
         }
+    }
+
+    /// The worklist as first written (a map of stops, each filled as its items come; a map of
+    /// RTs; the stops sorted, split and partitioned into new lists; the nearest neighbour
+    /// checking every point): the build that moves each item once must give the same list.
+    fn build_reference(
+        items: Vec<OpenItem>,
+        gps: &HashMap<HouseholdId, GeoPoint>,
+        today: Date,
+    ) -> Vec<RtGroup> {
+        let mut stops: HashMap<StopKey, (Option<AreaId>, Stop)> = HashMap::new();
+        let mut order: Vec<StopKey> = Vec::new();
+        for open in items {
+            let Some(mut priority) = Priority::of(&open.item, today) else {
+                continue;
+            };
+            if open
+                .missed_session
+                .is_some_and(|day| expected_at_session(&open.item, day))
+            {
+                priority = priority.min(Priority::DueToday);
+            }
+            let key = match open.household {
+                Some(h) => StopKey::Household(h),
+                None => StopKey::Person(open.item.person),
+            };
+            let entry = stops.entry(key).or_insert_with(|| {
+                order.push(key);
+                (
+                    open.rt,
+                    Stop {
+                        key,
+                        gps: open.household.and_then(|h| gps.get(&h).copied()),
+                        priority,
+                        items: Vec::new(),
+                        missed_session: None,
+                    },
+                )
+            });
+            entry.1.priority = entry.1.priority.min(priority);
+            entry.1.missed_session = entry.1.missed_session.max(open.missed_session);
+            entry.1.items.push((open.item, priority));
+        }
+        let mut by_rt: HashMap<Option<AreaId>, Vec<Stop>> = HashMap::new();
+        for key in order {
+            let (rt, mut stop) = stops.remove(&key).expect("listed");
+            stop.items.sort_by(|(a, pa), (b, pb)| {
+                (pa, a.window.due, a.person)
+                    .cmp(&(pb, b.window.due, b.person))
+                    .then_with(|| a.kind.cmp_keys(&b.kind))
+            });
+            by_rt.entry(rt).or_default().push(stop);
+        }
+        let mut groups: Vec<RtGroup> = by_rt
+            .into_iter()
+            .map(|(rt, mut stops)| {
+                stops.sort_by_key(|s| (s.priority, s.key));
+                let split = stops.partition_point(|s| s.priority.is_urgent());
+                let rest = stops.split_off(split);
+                let (located, unlocated): (Vec<Stop>, Vec<Stop>) =
+                    rest.into_iter().partition(|s| s.gps.is_some());
+                let start = stops.iter().rev().find_map(|s| s.gps);
+                let points: Vec<GeoPoint> = located.iter().map(|s| s.gps.unwrap()).collect();
+                let route = if points.len() <= 2 {
+                    (0..points.len()).collect()
+                } else {
+                    let first = match start {
+                        Some(s) => (0..points.len())
+                            .min_by(|&a, &b| {
+                                distance_m(s, points[a]).total_cmp(&distance_m(s, points[b]))
+                            })
+                            .unwrap(),
+                        None => 0,
+                    };
+                    let plane = Plane::new(&points);
+                    let mut route = nearest_neighbour_reference(&plane, first);
+                    two_opt_reference(&plane, &mut route);
+                    route
+                };
+                let mut located: Vec<Option<Stop>> = located.into_iter().map(Some).collect();
+                stops.extend(route.into_iter().map(|i| located[i].take().unwrap()));
+                stops.extend(unlocated);
+                RtGroup {
+                    rt,
+                    priority: stops.iter().map(|s| s.priority).min().unwrap(),
+                    stops,
+                }
+            })
+            .collect();
+        sort_groups(&mut groups);
+        groups
+    }
+
+    fn nearest_neighbour_reference(plane: &Plane, first: usize) -> Vec<usize> {
+        let n = plane.n;
+        let d = |a: usize, b: usize| plane.d[a * n + b];
+        let mut visited = vec![false; n];
+        let mut route = vec![first];
+        visited[first] = true;
+        let mut current = first;
+        for _ in 1..n {
+            let next = (0..n)
+                .filter(|&j| !visited[j])
+                .min_by(|&a, &b| d(current, a).total_cmp(&d(current, b)))
+                .unwrap();
+            visited[next] = true;
+            route.push(next);
+            current = next;
+        }
+        route
     }
 
     proptest! {
@@ -657,6 +817,53 @@ mod tests {
             for w in groups.windows(2) {
                 prop_assert!(w[0].priority <= w[1].priority);
             }
+        }
+
+        #[test]
+        fn the_list_is_the_one_first_written(
+            spec in proptest::collection::vec(
+                (0u8..12, 0u8..3, 0i64..60, 0i64..60, 0u8..4, any::<bool>(), 0u8..3, 0u8..4),
+                0..80,
+            ),
+            places in proptest::collection::vec((0u8..3, 0u8..3), 12),
+        ) {
+            // Households of up to three RTs (0: persons without one), some located; persons
+            // with several items (ties on the due date broken by the kind), follow-ups, high
+            // risk, and some who missed a Posyandu session. Households share a few places, so
+            // routes meet equal distances.
+            let today = date!(2026 - 11 - 22);
+            let base = date!(2026 - 10 - 01);
+            let gps: HashMap<HouseholdId, GeoPoint> = places
+                .iter()
+                .enumerate()
+                .filter(|(h, _)| h % 4 != 3)
+                .map(|(h, (a, b))| {
+                    let (a, b) = (f64::from(*a) * 0.002, f64::from(*b) * 0.002);
+                    (hh(h as u8), GeoPoint::new("gps", -10.1 - a, 123.6 + b).unwrap())
+                })
+                .collect();
+            let items: Vec<OpenItem> = spec
+                .iter()
+                .enumerate()
+                .map(|(i, (h, r, e, d, kind, risk, person, missed))| {
+                    let earliest = base + Duration::days(*e);
+                    let kind = match kind {
+                        0 => DueKind::Weighing { month: earliest },
+                        1 => DueKind::VitaminA { round: earliest },
+                        2 => DueKind::DangerSignFollowUp { event: EventId::from_random_bytes([i as u8; 16]) },
+                        _ => DueKind::Immunization { antigen: Antigen::Bcg, dose: 1 + (i % 3) as u8 },
+                    };
+                    let household = (*h != 0).then(|| hh(*h));
+                    OpenItem {
+                        item: item(*h * 3 + *person, kind, earliest, earliest + Duration::days(*d), *risk),
+                        household,
+                        rt: household.map(|_| rt((*r).max(*h % 3))),
+                        missed_session: (*missed == 0).then_some(date!(2026 - 11 - 16)),
+                    }
+                })
+                .collect();
+            let expected = build_reference(items.clone(), &gps, today);
+            prop_assert_eq!(build(items, &gps, today), expected);
         }
 
         #[test]

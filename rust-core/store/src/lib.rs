@@ -344,9 +344,10 @@ impl Store {
             return self.read(|c| worklist::worklist(c, rts, today));
         }
         let next = std::sync::atomic::AtomicUsize::new(0);
+        let sessions = self.read(|c| worklist::SessionDays::load(c, rts, today))?;
         let (a, b) = self.read_in_two(
-            |c| worklist::worklist_shared(c, rts, &next, today),
-            |c| worklist::worklist_shared(c, rts, &next, today),
+            |c| worklist::worklist_shared(c, rts, &sessions, &next, today),
+            |c| worklist::worklist_shared(c, rts, &sessions, &next, today),
         )?;
         Ok(a.merge(b))
     }

@@ -58,6 +58,35 @@ pub fn last_ended_day(
     .transpose()
 }
 
+/// For each Posyandu, the latest day from `from` to `until` (inclusive) whose session was ended
+/// on this device: one range read of every ended session
+/// (a worklist of many RTs asks for all their Posyandus at once).
+pub fn last_ended_days(
+    conn: &Connection,
+    from: Date,
+    until: Date,
+) -> Result<std::collections::HashMap<PosyanduId, Date>> {
+    let mut out = std::collections::HashMap::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT key FROM meta WHERE key > ?1 AND key < ?2 ORDER BY key")?;
+    // ';' sorts right after ':', so the range holds every key with the prefix.
+    let end = format!("{};", PREFIX.trim_end_matches(':'));
+    let mut rows = stmt.query(params![PREFIX, end])?;
+    while let Some(r) = rows.next()? {
+        let k: String = r.get(0)?;
+        let bad = || StoreError::Malformed(format!("meta key {k}"));
+        let (posyandu, day) = k[PREFIX.len()..].rsplit_once(':').ok_or_else(bad)?;
+        let posyandu: PosyanduId = posyandu.parse().map_err(|_| bad())?;
+        let day = Date::parse(day, &time::format_description::well_known::Iso8601::DATE)
+            .map_err(|_| bad())?;
+        if day >= from && day <= until {
+            // Keys of one Posyandu come in date order: the last one kept is its latest.
+            out.insert(posyandu, day);
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +130,37 @@ mod tests {
             last_ended_day(&c, p, date!(2026 - 11 - 21), date!(2026 - 12 - 31)).unwrap(),
             None
         );
+    }
+
+    #[test]
+    fn the_last_ended_day_of_every_posyandu_agrees_with_each_range_read() {
+        let c = conn();
+        let p = PosyanduId::from_random_bytes([4; 16]);
+        let other = PosyanduId::from_random_bytes([5; 16]);
+        let quiet = PosyanduId::from_random_bytes([6; 16]);
+        for (who, day) in [
+            (p, date!(2026 - 10 - 18)),
+            (p, date!(2026 - 11 - 20)),
+            (p, date!(2026 - 12 - 05)),
+            (other, date!(2026 - 11 - 02)),
+            (quiet, date!(2026 - 01 - 10)),
+        ] {
+            end_session(&c, who, day, Timestamp::from_millis(1)).unwrap();
+        }
+        // Another meta key on either side of the range is not read as a session.
+        c.execute_batch(
+            "INSERT INTO meta VALUES ('posyandu', 'x'), ('posyandu_endless', 'y'), ('zz', 'z')",
+        )
+        .unwrap();
+        let (from, until) = (date!(2026 - 10 - 17), date!(2026 - 11 - 30));
+        let all = last_ended_days(&c, from, until).unwrap();
+        assert_eq!(all.len(), 2, "{all:?}");
+        for who in [p, other, quiet] {
+            assert_eq!(
+                all.get(&who).copied(),
+                last_ended_day(&c, who, from, until).unwrap()
+            );
+        }
+        assert_eq!(all[&p], date!(2026 - 11 - 20));
     }
 }

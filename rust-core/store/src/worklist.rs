@@ -56,7 +56,8 @@ const SESSION_LOOKBACK_DAYS: i64 = 35;
 /// through one large intermediate list. Persons expected at their Posyandu's last session who
 /// were not served there have their Posyandu services turned into a home visit due now.
 pub fn worklist(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Worklist> {
-    worklist_shared(conn, rts, &AtomicUsize::new(0), today)
+    let sessions = SessionDays::load(conn, rts, today)?;
+    worklist_shared(conn, rts, &sessions, &AtomicUsize::new(0), today)
 }
 
 /// [`worklist`] of the RTs this reader takes from `rts`, one at a time from `next`, which other
@@ -65,37 +66,45 @@ pub fn worklist(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Workli
 pub(crate) fn worklist_shared(
     conn: &Connection,
     rts: &[AreaId],
+    sessions: &SessionDays,
     next: &AtomicUsize,
     today: Date,
 ) -> Result<Worklist> {
-    let mut sessions = SessionDays::new(conn, today)?;
+    // One snapshot for all of this reader's RTs, and no read transaction begun per statement.
+    let snapshot = conn.unchecked_transaction()?;
     let mut reader = due_items::OpenItemReader::new(conn, rts.len(), today)?;
-    let mut rows: Vec<StoredDueItem> = Vec::with_capacity(256);
     let mut missed: FxHashMap<PersonId, Date> = FxHashMap::default();
     let mut groups = Vec::with_capacity(rts.len());
+    let mut items: Vec<OpenItem> = Vec::with_capacity(256);
     while let Some(rt) = rts.get(next.fetch_add(1, Ordering::Relaxed)) {
-        let days = sessions.of_rt(rt)?;
-        rows.clear();
-        reader.read_rt(*rt, &mut rows)?;
-        missed.clear();
-        for s in &rows {
-            for day in &days {
-                if worklist::expected_at_session(&s.item, *day) {
-                    let e = missed.entry(s.item.person).or_insert(*day);
-                    *e = (*e).max(*day);
+        let days = sessions.of_rt(rt);
+        reader.read_rt(*rt, |s| {
+            items.push(OpenItem {
+                item: s.item,
+                household: s.household,
+                rt: s.rt,
+                missed_session: None,
+            })
+        })?;
+        if !days.is_empty() {
+            missed.clear();
+            for o in &items {
+                for day in days {
+                    if worklist::expected_at_session(&o.item, *day) {
+                        let e = missed.entry(o.item.person).or_insert(*day);
+                        *e = (*e).max(*day);
+                    }
                 }
             }
+            for o in &mut items {
+                o.missed_session = missed.get(&o.item.person).copied();
+            }
         }
-        let items = rows.drain(..).map(|s| OpenItem {
-            missed_session: missed.get(&s.item.person).copied(),
-            item: s.item,
-            household: s.household,
-            rt: s.rt,
-        });
-        groups.extend(worklist::build_with(items, |h| reader.gps(&h), today));
+        groups.extend(worklist::build_with(&mut items, |h| reader.gps(&h), today));
     }
     worklist::sort_groups(&mut groups);
     let (persons, households) = reader.finish();
+    snapshot.finish()?;
     Ok(Worklist {
         today,
         groups,
@@ -105,51 +114,45 @@ pub(crate) fn worklist_shared(
 }
 
 /// The last session days (before today, or today once a kader ended it on this device; within
-/// the lookback) of the Posyandu serving an RT: a person of the RT expected there and not served
-/// (a Posyandu service whose window held the day is still open) missed it. Each Posyandu's day
-/// is read once.
-struct SessionDays<'c> {
-    conn: &'c Connection,
-    stmt: rusqlite::CachedStatement<'c>,
-    last_day: HashMap<String, Option<Date>>,
-    today: Date,
-}
+/// the lookback) of the Posyandus serving each RT asked for: a person of the RT expected there
+/// and not served (a Posyandu service whose window held the day is still open) missed it. Read
+/// once per worklist, before its readers start, in three queries whatever the number of RTs.
+pub(crate) struct SessionDays(FxHashMap<AreaId, Vec<Date>>);
 
-impl<'c> SessionDays<'c> {
-    fn new(conn: &'c Connection, today: Date) -> Result<Self> {
-        Ok(Self {
-            conn,
-            stmt: conn.prepare_cached("SELECT posyandu_id FROM posyandu_rt WHERE rt_id = ?1")?,
-            last_day: HashMap::new(),
-            today,
-        })
+impl SessionDays {
+    pub(crate) fn load(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Self> {
+        let from = today - time::Duration::days(SESSION_LOOKBACK_DAYS);
+        let yesterday = today - time::Duration::days(1);
+        let wanted: HashSet<AreaId> = rts.iter().copied().collect();
+        let snapshot = conn.unchecked_transaction()?;
+        let mut stmt = conn.prepare_cached("SELECT posyandu_id, rt_id FROM posyandu_rt")?;
+        let mut links: Vec<(PosyanduId, AreaId)> = Vec::new();
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (p, rt) = row?;
+            let rt: AreaId = rt
+                .parse()
+                .map_err(|_| StoreError::Malformed("posyandu_rt.rt_id".into()))?;
+            if wanted.contains(&rt) {
+                let p = p
+                    .parse()
+                    .map_err(|_| StoreError::Malformed("posyandu_rt.posyandu_id".into()))?;
+                links.push((p, rt));
+            }
+        }
+        let held = due_items::last_session_days(conn, from, yesterday)?;
+        let ended = crate::sessions::last_ended_days(conn, from, today)?;
+        let mut by_rt: FxHashMap<AreaId, Vec<Date>> = FxHashMap::default();
+        for (p, rt) in links {
+            let day = held.get(&p).max(ended.get(&p));
+            by_rt.entry(rt).or_default().extend(day.copied());
+        }
+        drop(stmt);
+        snapshot.finish()?;
+        Ok(Self(by_rt))
     }
 
-    fn of_rt(&mut self, rt: &AreaId) -> Result<Vec<Date>> {
-        let from = self.today - time::Duration::days(SESSION_LOOKBACK_DAYS);
-        let yesterday = self.today - time::Duration::days(1);
-        let posyandus: Vec<String> = self
-            .stmt
-            .query_map([rt.to_string()], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut days = Vec::new();
-        for p in posyandus {
-            let day = match self.last_day.get(&p) {
-                Some(d) => *d,
-                None => {
-                    let id: PosyanduId = p
-                        .parse()
-                        .map_err(|_| StoreError::Malformed("posyandu_rt.posyandu_id".into()))?;
-                    let held = due_items::last_session_day(self.conn, id, from, yesterday)?;
-                    let ended = crate::sessions::last_ended_day(self.conn, id, from, self.today)?;
-                    let d = held.max(ended);
-                    self.last_day.insert(p, d);
-                    d
-                }
-            };
-            days.extend(day);
-        }
-        Ok(days)
+    fn of_rt(&self, rt: &AreaId) -> &[Date] {
+        self.0.get(rt).map_or(&[], Vec::as_slice)
     }
 }
 
