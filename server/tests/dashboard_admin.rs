@@ -204,8 +204,7 @@ async fn activity_shows_what_the_replica_holds_for_each_kader_and_bidan() {
                 .unwrap()
                 .groups
                 .iter()
-                .flat_map(|g| &g.stops)
-                .flat_map(|s| &s.items)
+                .flat_map(|g| &g.items)
                 .filter(|(i, _)| matches!(i.status(today), DueStatus::Overdue))
                 .count() as u64;
             assert_eq!(
@@ -654,8 +653,7 @@ async fn a_voided_visit_leaves_the_activity_and_the_export_holds_the_page() {
         let list = store.worklist(&rts, today).unwrap();
         list.groups
             .iter()
-            .flat_map(|g| &g.stops)
-            .flat_map(|s| &s.items)
+            .flat_map(|g| &g.items)
             .map(|(i, _)| i.person)
             .next()
             .expect("someone to visit")

@@ -52,7 +52,7 @@ pub fn worklist(s: &Session, user: &User, date: Date, csv: bool) -> CliResult {
                 }
                 StopKey::Person(_) => (String::new(), String::new(), String::new()),
             };
-            for (item, priority) in &stop.items {
+            for (item, priority) in g.items_of(stop) {
                 let person = list.persons.get(&item.person);
                 rows.push(vec![
                     format!("{}.{}", g_no + 1, stop_no + 1),

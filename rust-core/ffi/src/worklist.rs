@@ -244,8 +244,8 @@ impl IlpCore {
                             lon: s.gps.map(|g| g.lon),
                             priority: s.priority.code().into(),
                             missed_posyandu_on: s.missed_session.map(|d| d.to_string()),
-                            entries: s
-                                .items
+                            entries: g
+                                .items_of(s)
                                 .iter()
                                 .map(|(item, priority)| {
                                     entry(&list.persons, item, *priority, today)

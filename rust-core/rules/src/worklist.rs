@@ -92,23 +92,36 @@ pub struct OpenItem {
     pub missed_session: Option<Date>,
 }
 
-/// One stop: a household (or a lone person) and its items, most urgent first.
+/// One stop: a household (or a lone person); its items are in its RT group
+/// ([`RtGroup::items_of`]), most urgent first.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stop {
     pub key: StopKey,
     pub gps: Option<GeoPoint>,
     pub priority: Priority,
-    pub items: Vec<(DueItem, Priority)>,
+    /// Where the stop's items lie in its group's `items`.
+    pub items: std::ops::Range<usize>,
     /// Someone here missed the Posyandu session of that day (the reason for the visit).
     pub missed_session: Option<Date>,
 }
 
-/// The stops of one RT (`None`: persons with no household).
+/// The stops of one RT (`None`: persons with no household), and their items in one list (a
+/// bidan's list has thousands of stops: one allocation for an RT's items instead of one per
+/// stop, which took a tenth of a large list's time to make and free).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RtGroup {
     pub rt: Option<AreaId>,
     pub priority: Priority,
     pub stops: Vec<Stop>,
+    /// Every stop's items, each stop's together (in no order between stops).
+    pub items: Vec<(DueItem, Priority)>,
+}
+
+impl RtGroup {
+    /// A stop's items, most urgent first.
+    pub fn items_of(&self, stop: &Stop) -> &[(DueItem, Priority)] {
+        &self.items[stop.items.clone()]
+    }
 }
 
 /// Builds the worklist for `today` from open items; `gps` gives each household's position when
@@ -129,9 +142,9 @@ pub fn build_with(
     gps: impl Fn(HouseholdId) -> Option<GeoPoint>,
     today: Date,
 ) -> Vec<RtGroup> {
-    // Each item is moved once, into its stop: stops are found by sorting a small key beside
-    // each item's place (a worklist of many RTs holds thousands of items, a hundred bytes each),
-    // sized, and then filled in one pass over the items.
+    // Stops are found by sorting a small key beside each item's place, never the items
+    // themselves (a worklist of many RTs holds thousands, a hundred bytes each); each item is
+    // then moved, once, to its stop's place in its RT's list.
     let priorities: Vec<Option<Priority>> = items
         .iter()
         .map(|open| {
@@ -148,8 +161,7 @@ pub fn build_with(
             )
         })
         .collect();
-    // The key orders as `StopKey` does.
-    let mut keyed: Vec<((bool, u128), u32)> = items
+    let mut keyed: Vec<KeyedItem> = items
         .iter()
         .zip(&priorities)
         .enumerate()
@@ -163,66 +175,65 @@ pub fn build_with(
         })
         .collect();
     keyed.sort_unstable();
-    let mut stop_of = vec![u32::MAX; items.len()];
-    let mut stops: Vec<(Option<AreaId>, Stop)> = Vec::new();
-    for run in keyed.chunk_by(|a, b| a.0 == b.0) {
-        // A stop's RT and place are its first item's (in the order given).
-        let first = &items[run[0].1 as usize];
-        let key = match first.household {
-            Some(h) => StopKey::Household(h),
-            None => StopKey::Person(first.item.person),
-        };
-        for &(_, i) in run {
-            stop_of[i as usize] = stops.len() as u32;
-        }
-        stops.push((
-            first.rt,
-            Stop {
-                key,
-                gps: first.household.and_then(&gps),
-                priority: Priority::DueLater,
-                items: Vec::with_capacity(run.len()),
-                missed_session: None,
-            },
-        ));
+    // The stops (each a run of the sorted keys), with the RT and place of their first item (in
+    // the order given), then by RT.
+    let mut runs: Vec<(Option<AreaId>, &[KeyedItem])> = keyed
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|run| (items[run[0].1 as usize].rt, run))
+        .collect();
+    if runs.windows(2).any(|w| w[0].0 != w[1].0) {
+        runs.sort_by_key(|(rt, _)| *rt);
     }
-    for ((open, priority), stop) in items.drain(..).zip(priorities).zip(stop_of) {
-        let (Some(priority), Some((_, stop))) = (priority, stops.get_mut(stop as usize)) else {
-            continue;
-        };
-        stop.priority = stop.priority.min(priority);
-        stop.missed_session = stop.missed_session.max(open.missed_session);
-        stop.items.push((open.item, priority));
-    }
-    for (_, stop) in &mut stops {
-        // The kind's key only breaks ties (a person's items due the same day).
-        stop.items.sort_by(|(a, pa), (b, pb)| {
-            (pa, a.window.due, a.person)
-                .cmp(&(pb, b.window.due, b.person))
-                .then_with(|| a.kind.cmp_keys(&b.kind))
-        });
-    }
-    // Stops by RT (one RT, the store's case, is already one run).
-    if stops.windows(2).any(|w| w[0].0 != w[1].0) {
-        stops.sort_by_key(|(rt, _)| *rt);
-    }
+    let mut slots: Vec<Option<OpenItem>> = items.drain(..).map(Some).collect();
     let mut groups = Vec::new();
-    let mut stops = stops.into_iter().peekable();
-    while let Some((rt, first)) = stops.next() {
-        let mut of_rt = vec![first];
-        while let Some((_, stop)) = stops.next_if(|(r, _)| *r == rt) {
-            of_rt.push(stop);
+    for of_rt in runs.chunk_by(|a, b| a.0 == b.0) {
+        let rt = of_rt[0].0;
+        let mut all = Vec::with_capacity(of_rt.iter().map(|(_, run)| run.len()).sum());
+        let mut stops = Vec::with_capacity(of_rt.len());
+        for (_, run) in of_rt {
+            let first = slots[run[0].1 as usize].as_ref().expect("not yet taken");
+            let key = match first.household {
+                Some(h) => StopKey::Household(h),
+                None => StopKey::Person(first.item.person),
+            };
+            let gps = first.household.and_then(&gps);
+            let start = all.len();
+            let mut missed_session = None;
+            for &(_, i) in *run {
+                let open = slots[i as usize].take().expect("each item once");
+                missed_session = missed_session.max(open.missed_session);
+                let priority = priorities[i as usize].expect("open");
+                all.push((open.item, priority));
+            }
+            // The kind's key only breaks ties (a person's items due the same day).
+            all[start..].sort_by(|(a, pa), (b, pb)| {
+                (pa, a.window.due, a.person)
+                    .cmp(&(pb, b.window.due, b.person))
+                    .then_with(|| a.kind.cmp_keys(&b.kind))
+            });
+            stops.push(Stop {
+                key,
+                gps,
+                priority: all[start].1,
+                items: start..all.len(),
+                missed_session,
+            });
         }
-        let of_rt = order_stops(of_rt);
+        let stops = order_stops(stops);
         groups.push(RtGroup {
             rt,
-            priority: of_rt.iter().map(|s| s.priority).min().expect("non-empty"),
-            stops: of_rt,
+            priority: stops.iter().map(|s| s.priority).min().expect("non-empty"),
+            stops,
+            items: all,
         });
     }
     sort_groups(&mut groups);
     groups
 }
+
+/// An open item's place among the items given, behind its stop's key as a pair that sorts as
+/// [`StopKey`] does (persons without a household after households), cheap to compare.
+type KeyedItem = ((bool, u128), u32);
 
 /// RT groups most urgent first (persons without a household last among equals).
 pub fn sort_groups(groups: &mut [RtGroup]) {
@@ -596,7 +607,8 @@ mod tests {
         let stop = &groups[0].stops[0];
         assert_eq!(stop.missed_session, Some(date!(2026 - 11 - 16)));
         let prio = |k: &str| {
-            stop.items
+            groups[0]
+                .items_of(stop)
                 .iter()
                 .find(|(i, _)| i.kind.code() == k)
                 .unwrap()
@@ -672,12 +684,51 @@ mod tests {
     /// The worklist as first written (a map of stops, each filled as its items come; a map of
     /// RTs; the stops sorted, split and partitioned into new lists; the nearest neighbour
     /// checking every point): the build that moves each item once must give the same list.
+    /// A stop with its items beside it, as the list was first built.
+    #[derive(Debug, PartialEq)]
+    struct ListedStop {
+        key: StopKey,
+        gps: Option<GeoPoint>,
+        priority: Priority,
+        items: Vec<(DueItem, Priority)>,
+        missed_session: Option<Date>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct ListedGroup {
+        rt: Option<AreaId>,
+        priority: Priority,
+        stops: Vec<ListedStop>,
+    }
+
+    /// The list with each stop's items beside it.
+    fn listed(groups: &[RtGroup]) -> Vec<ListedGroup> {
+        groups
+            .iter()
+            .map(|g| ListedGroup {
+                rt: g.rt,
+                priority: g.priority,
+                stops: g
+                    .stops
+                    .iter()
+                    .map(|s| ListedStop {
+                        key: s.key,
+                        gps: s.gps,
+                        priority: s.priority,
+                        items: g.items_of(s).to_vec(),
+                        missed_session: s.missed_session,
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
     fn build_reference(
         items: Vec<OpenItem>,
         gps: &HashMap<HouseholdId, GeoPoint>,
         today: Date,
-    ) -> Vec<RtGroup> {
-        let mut stops: HashMap<StopKey, (Option<AreaId>, Stop)> = HashMap::new();
+    ) -> Vec<ListedGroup> {
+        let mut stops: HashMap<StopKey, (Option<AreaId>, ListedStop)> = HashMap::new();
         let mut order: Vec<StopKey> = Vec::new();
         for open in items {
             let Some(mut priority) = Priority::of(&open.item, today) else {
@@ -697,7 +748,7 @@ mod tests {
                 order.push(key);
                 (
                     open.rt,
-                    Stop {
+                    ListedStop {
                         key,
                         gps: open.household.and_then(|h| gps.get(&h).copied()),
                         priority,
@@ -710,7 +761,7 @@ mod tests {
             entry.1.missed_session = entry.1.missed_session.max(open.missed_session);
             entry.1.items.push((open.item, priority));
         }
-        let mut by_rt: HashMap<Option<AreaId>, Vec<Stop>> = HashMap::new();
+        let mut by_rt: HashMap<Option<AreaId>, Vec<ListedStop>> = HashMap::new();
         for key in order {
             let (rt, mut stop) = stops.remove(&key).expect("listed");
             stop.items.sort_by(|(a, pa), (b, pb)| {
@@ -720,13 +771,13 @@ mod tests {
             });
             by_rt.entry(rt).or_default().push(stop);
         }
-        let mut groups: Vec<RtGroup> = by_rt
+        let mut groups: Vec<ListedGroup> = by_rt
             .into_iter()
             .map(|(rt, mut stops)| {
                 stops.sort_by_key(|s| (s.priority, s.key));
                 let split = stops.partition_point(|s| s.priority.is_urgent());
                 let rest = stops.split_off(split);
-                let (located, unlocated): (Vec<Stop>, Vec<Stop>) =
+                let (located, unlocated): (Vec<ListedStop>, Vec<ListedStop>) =
                     rest.into_iter().partition(|s| s.gps.is_some());
                 let start = stops.iter().rev().find_map(|s| s.gps);
                 let points: Vec<GeoPoint> = located.iter().map(|s| s.gps.unwrap()).collect();
@@ -746,17 +797,17 @@ mod tests {
                     two_opt_reference(&plane, &mut route);
                     route
                 };
-                let mut located: Vec<Option<Stop>> = located.into_iter().map(Some).collect();
+                let mut located: Vec<Option<ListedStop>> = located.into_iter().map(Some).collect();
                 stops.extend(route.into_iter().map(|i| located[i].take().unwrap()));
                 stops.extend(unlocated);
-                RtGroup {
+                ListedGroup {
                     rt,
                     priority: stops.iter().map(|s| s.priority).min().unwrap(),
                     stops,
                 }
             })
             .collect();
-        sort_groups(&mut groups);
+        groups.sort_by_key(|g| (g.priority, g.rt.is_none(), g.rt));
         groups
     }
 
@@ -809,7 +860,7 @@ mod tests {
             }
             let open: Vec<(PersonId, String)> = items.iter().filter(|o| Priority::of(&o.item, today).is_some()).map(|o| (o.item.person, o.item.kind.key())).collect();
             let groups = build(items, &gps, today);
-            let mut listed: Vec<(PersonId, String)> = groups.iter().flat_map(|g| g.stops.iter().flat_map(|s| s.items.iter().map(|(i, _)| (i.person, i.kind.key())))).collect();
+            let mut listed: Vec<(PersonId, String)> = groups.iter().flat_map(|g| g.stops.iter().flat_map(|s| g.items_of(s).iter().map(|(i, _)| (i.person, i.kind.key())))).collect();
             let mut expected = open.clone();
             listed.sort();
             expected.sort();
@@ -863,7 +914,13 @@ mod tests {
                 })
                 .collect();
             let expected = build_reference(items.clone(), &gps, today);
-            prop_assert_eq!(build(items, &gps, today), expected);
+            let groups = build(items, &gps, today);
+            for g in &groups {
+                let mut covered: Vec<usize> = g.stops.iter().flat_map(|s| s.items.clone()).collect();
+                covered.sort();
+                prop_assert_eq!(covered, (0..g.items.len()).collect::<Vec<_>>(), "each item in one stop");
+            }
+            prop_assert_eq!(listed(&groups), expected);
         }
 
         #[test]

@@ -39,11 +39,7 @@ impl Worklist {
 
     /// Number of open items listed.
     pub fn item_count(&self) -> usize {
-        self.groups
-            .iter()
-            .flat_map(|g| &g.stops)
-            .map(|s| s.items.len())
-            .sum()
+        self.groups.iter().map(|g| g.items.len()).sum()
     }
 }
 

@@ -163,16 +163,22 @@ fn the_worklist_lists_each_open_item_once_with_follow_ups_first() {
         .unwrap();
     let list = store.worklist(&[tree.rt1, tree.rt2], today).unwrap();
     assert_eq!(list.groups.len(), 1, "both households are in RT 001");
-    let stops = &list.groups[0].stops;
+    let group = &list.groups[0];
+    let stops = &group.stops;
     assert_eq!(stops.len(), 2);
     assert_eq!(stops[0].priority, Priority::FollowUp);
-    assert!(stops[0].items.iter().any(
+    assert!(group.items_of(&stops[0]).iter().any(
         |(i, _)| i.person == sick_baby && matches!(i.kind, DueKind::DangerSignFollowUp { .. })
     ));
     // Every open stored item is listed exactly once.
     let mut listed: Vec<(PersonId, String)> = stops
         .iter()
-        .flat_map(|s| s.items.iter().map(|(i, _)| (i.person, i.kind.key())))
+        .flat_map(|s| {
+            group
+                .items_of(s)
+                .iter()
+                .map(|(i, _)| (i.person, i.kind.key()))
+        })
         .collect();
     let total = listed.len();
     listed.sort();
@@ -319,22 +325,22 @@ fn the_posyandu_session_shows_who_came_and_who_becomes_a_home_visit() {
     let next_day = date!(2026 - 11 - 23);
     let list = store.worklist(&[tree.rt1], next_day).unwrap();
     let stop_of = |p: PersonId| {
-        list.groups
-            .iter()
-            .flat_map(|g| &g.stops)
-            .find(|s| s.items.iter().any(|(i, _)| i.person == p))
+        list.groups.iter().find_map(|g| {
+            g.stops
+                .iter()
+                .find(|s| g.items_of(s).iter().any(|(i, _)| i.person == p))
+                .map(|s| (s, g.items_of(s)))
+        })
     };
-    let home = stop_of(stayed_home).expect("the absent child is on the worklist");
+    let (home, items) = stop_of(stayed_home).expect("the absent child is on the worklist");
     assert_eq!(home.missed_session, Some(day));
-    let weighing = home
-        .items
+    let weighing = items
         .iter()
         .find(|(i, _)| i.person == stayed_home && i.kind.key() == "weigh:2026-11-01")
         .unwrap();
     assert_eq!(weighing.1, Priority::DueToday);
     assert!(
-        stop_of(came).is_none_or(|s| !s
-            .items
+        stop_of(came).is_none_or(|(_, items)| !items
             .iter()
             .any(|(i, _)| i.person == came && matches!(i.kind, DueKind::Weighing { .. }))),
         "the child weighed at the session has no weighing left"

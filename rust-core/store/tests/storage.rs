@@ -260,8 +260,7 @@ fn every_released_schema_upgrades_and_matches_a_fresh_one() {
         let mut listed: Vec<(ilp_model::PersonId, String)> = worklist
             .groups
             .iter()
-            .flat_map(|g| &g.stops)
-            .flat_map(|s| &s.items)
+            .flat_map(|g| &g.items)
             .map(|(i, _)| (i.person, i.kind.key()))
             .collect();
         listed.sort();

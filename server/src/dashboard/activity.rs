@@ -166,8 +166,7 @@ pub fn compute(
         let overdue = list
             .groups
             .iter()
-            .flat_map(|g| &g.stops)
-            .flat_map(|s| &s.items)
+            .flat_map(|g| &g.items)
             .filter(|(item, _)| matches!(item.status(today), DueStatus::Overdue))
             .count();
         rows.push(ActivityRow {
