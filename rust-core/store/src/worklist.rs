@@ -52,8 +52,32 @@ const SESSION_LOOKBACK_DAYS: i64 = 35;
 /// through one large intermediate list. Persons expected at their Posyandu's last session who
 /// were not served there have their Posyandu services turned into a home visit due now.
 pub fn worklist(conn: &Connection, rts: &[AreaId], today: Date) -> Result<Worklist> {
+    let snapshot = Snapshot::begin(conn)?;
     let sessions = SessionDays::load(conn, rts, today)?;
-    worklist_shared(conn, rts, &sessions, &AtomicUsize::new(0), today)
+    let list = worklist_shared(conn, rts, &sessions, &AtomicUsize::new(0), today)?;
+    snapshot.end()?;
+    Ok(list)
+}
+
+/// One read transaction around several reads, so they see one state of the store and do not
+/// each begin their own; none when the caller has one open already.
+struct Snapshot<'c>(Option<rusqlite::Transaction<'c>>);
+
+impl<'c> Snapshot<'c> {
+    fn begin(conn: &'c Connection) -> Result<Self> {
+        Ok(Self(if conn.is_autocommit() {
+            Some(conn.unchecked_transaction()?)
+        } else {
+            None
+        }))
+    }
+
+    fn end(self) -> Result<()> {
+        if let Some(tx) = self.0 {
+            tx.finish()?;
+        }
+        Ok(())
+    }
 }
 
 /// [`worklist`] of the RTs this reader takes from `rts`, one at a time from `next`, which other
@@ -66,8 +90,7 @@ pub(crate) fn worklist_shared(
     next: &AtomicUsize,
     today: Date,
 ) -> Result<Worklist> {
-    // One snapshot for all of this reader's RTs, and no read transaction begun per statement.
-    let snapshot = conn.unchecked_transaction()?;
+    let snapshot = Snapshot::begin(conn)?;
     let mut reader = due_items::OpenItemReader::new(conn, rts.len(), today)?;
     let mut missed: FxHashMap<PersonId, Date> = FxHashMap::default();
     let mut groups = Vec::with_capacity(rts.len());
@@ -100,7 +123,7 @@ pub(crate) fn worklist_shared(
     }
     worklist::sort_groups(&mut groups);
     let (persons, households) = reader.finish();
-    snapshot.finish()?;
+    snapshot.end()?;
     Ok(Worklist {
         today,
         groups,
@@ -120,7 +143,7 @@ impl SessionDays {
         let from = today - time::Duration::days(SESSION_LOOKBACK_DAYS);
         let yesterday = today - time::Duration::days(1);
         let wanted: HashSet<AreaId> = rts.iter().copied().collect();
-        let snapshot = conn.unchecked_transaction()?;
+        let snapshot = Snapshot::begin(conn)?;
         let mut stmt = conn.prepare_cached("SELECT posyandu_id, rt_id FROM posyandu_rt")?;
         let mut links: Vec<(PosyanduId, AreaId)> = Vec::new();
         for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
@@ -143,7 +166,7 @@ impl SessionDays {
             by_rt.entry(rt).or_default().extend(day.copied());
         }
         drop(stmt);
-        snapshot.finish()?;
+        snapshot.end()?;
         Ok(Self(by_rt))
     }
 

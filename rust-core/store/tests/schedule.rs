@@ -604,6 +604,16 @@ fn a_long_rt_list_read_in_two_halves_equals_one_read() {
         .read(|c| ilp_store::worklist::worklist(c, &rts, today))
         .unwrap();
     assert_eq!(halves, one);
+    // Read inside a caller's own transaction, it reads in that one.
+    let within = store
+        .read(|c| {
+            let tx = c.unchecked_transaction()?;
+            let list = ilp_store::worklist::worklist(&tx, &rts, today)?;
+            tx.finish()?;
+            Ok(list)
+        })
+        .unwrap();
+    assert_eq!(within, one);
     assert_eq!(halves.groups.len(), 2);
     assert_eq!(
         halves.persons.get(&mother).and_then(|p| p.name),
