@@ -143,8 +143,8 @@ pub fn build_with(
     today: Date,
 ) -> Vec<RtGroup> {
     // Stops are found by sorting a small key beside each item's place, never the items
-    // themselves (a worklist of many RTs holds thousands, a hundred bytes each); each item is
-    // then moved, once, to its stop's place in its RT's list.
+    // themselves (a worklist of many RTs holds thousands, a hundred bytes each); the items are
+    // then taken, stop by stop, into their RT's one list.
     let priorities: Vec<Option<Priority>> = items
         .iter()
         .map(|open| {
@@ -245,8 +245,8 @@ pub fn sort_groups(groups: &mut [RtGroup]) {
 /// Urgent stops first (by priority), then the rest as a walking route through those with GPS
 /// (starting next to the last urgent stop when it has one), then those without GPS by priority.
 fn order_stops(stops: Vec<Stop>) -> Vec<Stop> {
-    // The order is worked out on indices and the stops moved once, into it. Keys are unique
-    // within an RT: the unstable sort gives the one order.
+    // The order is worked out on indices, and the stops are moved into it at the end. Keys are
+    // unique within an RT: the unstable sort gives the one order.
     let mut by_priority: Vec<u32> = (0..stops.len() as u32).collect();
     by_priority.sort_unstable_by_key(|&i| (stops[i as usize].priority, stops[i as usize].key));
     let split = by_priority.partition_point(|&i| stops[i as usize].priority.is_urgent());
