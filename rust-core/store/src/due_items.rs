@@ -1066,8 +1066,8 @@ impl<'c> OpenItemReader<'c> {
     }
 }
 
-/// The Posyandu serving each RT.
-fn posyandus_by_rt(conn: &Connection) -> Result<HashMap<String, Vec<String>>> {
+/// The Posyandus serving each RT, by the ids' text.
+pub(crate) fn posyandus_by_rt(conn: &Connection) -> Result<HashMap<String, Vec<String>>> {
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
     let mut stmt = conn.prepare_cached("SELECT posyandu_id, rt_id FROM posyandu_rt")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {

@@ -144,14 +144,15 @@ impl SessionDays {
         let yesterday = today - time::Duration::days(1);
         let wanted: HashSet<AreaId> = rts.iter().copied().collect();
         let snapshot = Snapshot::begin(conn)?;
-        let mut stmt = conn.prepare_cached("SELECT posyandu_id, rt_id FROM posyandu_rt")?;
         let mut links: Vec<(PosyanduId, AreaId)> = Vec::new();
-        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-            let (p, rt) = row?;
+        for (rt, posyandus) in due_items::posyandus_by_rt(conn)? {
             let rt: AreaId = rt
                 .parse()
                 .map_err(|_| StoreError::Malformed("posyandu_rt.rt_id".into()))?;
-            if wanted.contains(&rt) {
+            if !wanted.contains(&rt) {
+                continue;
+            }
+            for p in posyandus {
                 let p = p
                     .parse()
                     .map_err(|_| StoreError::Malformed("posyandu_rt.posyandu_id".into()))?;
@@ -165,7 +166,6 @@ impl SessionDays {
             let day = held.get(&p).max(ended.get(&p));
             by_rt.entry(rt).or_default().extend(day.copied());
         }
-        drop(stmt);
         snapshot.end()?;
         Ok(Self(by_rt))
     }
